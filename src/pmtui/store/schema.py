@@ -1,0 +1,233 @@
+"""The schema as an ordered list of named migration steps.
+
+Each step is a function of a sqlite-utils ``Database``; steps are named for what they
+do (``create_core``, ``add_...``) and are never edited once released: a change is a new
+step. ``GUARDED_TABLES`` lists every table whose writes must carry an audit record.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+CONFIDENTIALITY = "confidentiality TEXT NOT NULL DEFAULT 'public' CHECK (confidentiality IN ('public','internal','confidential'))"
+
+CORE_TABLES = f"""
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);
+CREATE TABLE units (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    parent_id INTEGER REFERENCES units(id),
+    kind TEXT NOT NULL CHECK (kind IN ('group','region','business_unit','team')),
+    {CONFIDENTIALITY},
+    active INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE roles (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    permissions TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    email TEXT,
+    active INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE role_assignments (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    role_id INTEGER NOT NULL REFERENCES roles(id),
+    unit_id INTEGER REFERENCES units(id),
+    valid_from TEXT NOT NULL,
+    valid_to TEXT
+);
+CREATE TABLE perspectives (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    weight REAL NOT NULL DEFAULT 1 CHECK (weight >= 0),
+    sort_order INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE kpis (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    definition TEXT NOT NULL DEFAULT '',
+    uom TEXT NOT NULL DEFAULT '',
+    direction TEXT NOT NULL CHECK (direction IN ('higher','lower','band')),
+    aggregation TEXT NOT NULL DEFAULT 'sum' CHECK (aggregation IN ('sum','avg','last','min','max')),
+    frequency TEXT NOT NULL DEFAULT 'monthly' CHECK (frequency IN ('monthly','quarterly','yearly')),
+    lead_lag TEXT NOT NULL DEFAULT 'lagging' CHECK (lead_lag IN ('leading','lagging')),
+    financial INTEGER NOT NULL DEFAULT 0 CHECK (financial IN (0,1)),
+    perspective_id INTEGER REFERENCES perspectives(id),
+    owner_role_id INTEGER REFERENCES roles(id),
+    decimals INTEGER NOT NULL DEFAULT 1 CHECK (decimals BETWEEN 0 AND 6),
+    {CONFIDENTIALITY},
+    active INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE objectives (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    level TEXT NOT NULL CHECK (level IN ('corporate','unit','team')),
+    unit_id INTEGER NOT NULL REFERENCES units(id),
+    parent_id INTEGER REFERENCES objectives(id),
+    perspective_id INTEGER NOT NULL REFERENCES perspectives(id),
+    owner_role_id INTEGER REFERENCES roles(id),
+    weight REAL NOT NULL DEFAULT 1 CHECK (weight >= 0),
+    {CONFIDENTIALITY}
+);
+CREATE TABLE objective_kpis (
+    id INTEGER PRIMARY KEY,
+    objective_id INTEGER NOT NULL REFERENCES objectives(id),
+    kpi_id INTEGER NOT NULL REFERENCES kpis(id),
+    weight REAL NOT NULL DEFAULT 1 CHECK (weight >= 0),
+    UNIQUE (objective_id, kpi_id)
+);
+CREATE TABLE objective_links (
+    id INTEGER PRIMARY KEY,
+    cause_id INTEGER NOT NULL REFERENCES objectives(id),
+    effect_id INTEGER NOT NULL REFERENCES objectives(id),
+    UNIQUE (cause_id, effect_id)
+);
+CREATE TABLE targets (
+    id INTEGER PRIMARY KEY,
+    kpi_id INTEGER NOT NULL REFERENCES kpis(id),
+    unit_id INTEGER NOT NULL REFERENCES units(id),
+    period TEXT NOT NULL,
+    target REAL NOT NULL,
+    amber REAL,
+    target_high REAL,
+    amber_high REAL,
+    UNIQUE (kpi_id, unit_id, period)
+);
+CREATE TABLE measurements (
+    id INTEGER PRIMARY KEY,
+    kpi_id INTEGER NOT NULL REFERENCES kpis(id),
+    unit_id INTEGER NOT NULL REFERENCES units(id),
+    period TEXT NOT NULL,
+    value REAL NOT NULL,
+    comment TEXT,
+    status TEXT NOT NULL CHECK (status IN ('draft','submitted','approved','rejected')),
+    entered_by TEXT NOT NULL,
+    entered_at TEXT NOT NULL,
+    submitted_by TEXT,
+    submitted_at TEXT,
+    decided_by TEXT,
+    decided_at TEXT,
+    reason TEXT,
+    batch_seq INTEGER,
+    UNIQUE (kpi_id, unit_id, period)
+);
+CREATE INDEX measurements_unit_period ON measurements (unit_id, period);
+CREATE INDEX objectives_unit ON objectives (unit_id);
+CREATE INDEX objective_kpis_kpi ON objective_kpis (kpi_id);
+CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    ts TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    entity_key TEXT NOT NULL,
+    old TEXT,
+    new TEXT,
+    reason TEXT,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX audit_entity ON audit_log (entity, entity_key);
+"""
+
+#: Tables whose every write must come with an audit record (guarded by triggers).
+GUARDED_TABLES = (
+    "settings", "units", "roles", "users", "role_assignments", "perspectives", "kpis",
+    "objectives", "objective_kpis", "objective_links", "targets", "measurements",
+)
+
+#: Natural primary-key column of each guarded table (the audit ``entity_key``).
+KEY_COLUMN = {table: "id" for table in GUARDED_TABLES} | {"settings": "key"}
+
+
+def guard_sql(table: str) -> str:
+    """Triggers that make writes to ``table`` fail outside a pmtui audited transaction."""
+    return "\n".join(
+        f"CREATE TRIGGER guard_{table}_{op.lower()} BEFORE {op} ON {table} BEGIN SELECT pmtui_guard(); END;"
+        for op in ("INSERT", "UPDATE", "DELETE")
+    )
+
+
+AUDIT_GUARDS = """
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be changed'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be deleted'); END;
+CREATE TRIGGER guard_audit_log_insert BEFORE INSERT ON audit_log BEGIN SELECT pmtui_guard(); END;
+"""
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Execute statements one by one (``executescript`` would commit the migration's transaction)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement.strip())
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement: {statement[:80]!r}")
+
+
+def create_core(db) -> None:
+    """Tables for units, people, the scorecard framework, targets, measurements and the audit log."""
+    run_script(db.conn, CORE_TABLES)
+
+
+def add_guard_triggers(db) -> None:
+    """Append-only audit log and write guards on every audited table."""
+    run_script(db.conn, AUDIT_GUARDS + "\n".join(guard_sql(t) for t in GUARDED_TABLES))
+
+
+def create_published_views(db) -> None:
+    """Read-only views published through Datasette (approved data only)."""
+    from pmtui.store import views  # noqa: PLC0415
+
+    run_script(db.conn, views.CREATE_VIEWS_V1)
+
+
+#: The ordered migration steps. Append only.
+STEPS: list[tuple[str, Callable]] = [
+    ("create_core", create_core),
+    ("add_guard_triggers", add_guard_triggers),
+    ("create_published_views", create_published_views),
+]
+
+
+def expected_triggers() -> set[str]:
+    """Names of the triggers a fully migrated file must have (checked by ``audit verify``)."""
+    names = {"audit_log_no_update", "audit_log_no_delete", "guard_audit_log_insert"}
+    for table in GUARDED_TABLES:
+        names |= {f"guard_{table}_{op}" for op in ("insert", "update", "delete")}
+    return names
+
+
+FOUR_EYES = """
+CREATE TRIGGER measurements_four_eyes BEFORE UPDATE OF status ON measurements
+WHEN NEW.status IN ('approved', 'rejected')
+ AND (NEW.decided_by IS NULL OR NEW.decided_by = NEW.submitted_by OR NEW.decided_by = NEW.entered_by)
+BEGIN SELECT RAISE(ABORT, 'four-eyes rule: a value cannot be decided by the person who entered or submitted it'); END;
+"""
+
+
+def add_four_eyes_trigger(db) -> None:
+    """The database itself refuses self-approval, whatever tool writes."""
+    run_script(db.conn, FOUR_EYES)
+
+
+STEPS.append(("add_four_eyes_trigger", add_four_eyes_trigger))
