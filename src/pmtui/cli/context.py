@@ -1,0 +1,59 @@
+"""What every command needs: the file, the acting user and the time."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from pmtui.services.errors import PmError
+
+
+def now_from_env() -> datetime:
+    """The current UTC time, or ``PMTUI_NOW`` (ISO 8601) when set (tests, demos)."""
+    fixed = os.environ.get("PMTUI_NOW")
+    if fixed:
+        try:
+            value = datetime.fromisoformat(fixed.replace("Z", "+00:00"))
+        except ValueError:
+            raise PmError(f"PMTUI_NOW={fixed!r} is not an ISO date-time") from None
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Env:
+    """Per-invocation settings shared by the commands."""
+
+    db_path: str
+    user: str | None
+    _conn: sqlite3.Connection | None = field(default=None, repr=False)
+
+    @property
+    def now(self) -> datetime:
+        """The time of this invocation."""
+        return now_from_env()
+
+    def connect(self, *, must_exist: bool = True) -> sqlite3.Connection:
+        """Open (and migrate) the file; a missing file is a clear error unless ``must_exist`` is False."""
+        if self._conn is None:
+            from pmtui.store.db import connect  # noqa: PLC0415
+
+            if must_exist and not Path(self.db_path).exists():
+                raise PmError(f"{self.db_path} does not exist: run 'pmtui init' or 'pmtui demo --no-tui' first,"
+                              " or pass --db")
+            self._conn = connect(self.db_path)
+        return self._conn
+
+    def acting_user(self) -> str:
+        """The user given by --user / PMTUI_USER, required for writes."""
+        if not self.user:
+            raise PmError("no acting user: pass --user NAME or set PMTUI_USER")
+        return self.user
+
+
+pass_env = click.make_pass_decorator(Env)

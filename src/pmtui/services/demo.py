@@ -1,0 +1,200 @@
+"""Building the demo company from ``fixtures/demo_company.toml`` through the services.
+
+Everything goes through the same audited services a user would call, so the demo's
+audit trail is complete and ``audit verify`` passes on it. The history is synthetic
+but deterministic (:mod:`pmtui.core.series`): the same file every time.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tomllib
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+from pmtui.core import periods, series
+from pmtui.services import anchor, framework as fw, measurements as ms, users
+from pmtui.services.errors import PmError
+from pmtui.store.db import atomic, connect
+
+#: The user the demo TUI acts as.
+DEMO_USER = "demo"
+#: The demo definition, in the repository's fixtures folder (override with PMTUI_FIXTURES).
+FIXTURES = Path(os.environ.get("PMTUI_FIXTURES", Path(__file__).resolve().parents[3] / "fixtures"))
+
+
+def load_definition(path: Path | None = None) -> dict:
+    """Read the demo company definition."""
+    path = path or FIXTURES / "demo_company.toml"
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise PmError(f"demo definition not found at {path} (set PMTUI_FIXTURES to the fixtures folder)") from None
+
+
+def expand_objectives(definition: dict) -> list[dict]:
+    """Objectives with ``units = [...]`` templates expanded to one per unit (code ``<code>_<UNIT>``)."""
+    templates = {o["code"]: o for o in definition["objectives"] if "units" in o}
+    unit_parent = {u["code"]: u.get("parent") for u in definition["units"]}
+    out = []
+    for obj in definition["objectives"]:
+        for unit in obj.get("units", [obj.get("unit")]):
+            item = {k: v for k, v in obj.items() if k != "units"} | {"unit": unit}
+            if "units" in obj:
+                item["code"] = f"{obj['code']}_{unit}"
+                parent = obj.get("parent")
+                if parent in templates:
+                    up = unit if unit in templates[parent]["units"] else unit_parent.get(unit)
+                    item["parent"] = f"{parent}_{up}"
+            out.append(item)
+    order = {"corporate": 0, "unit": 1, "team": 2}
+    return sorted(out, key=lambda o: order[o["level"]])
+
+
+def _stamp(period: str, day: int, hour: int) -> datetime:
+    year, month = periods.parse(periods.shift(period, 1))
+    return datetime.combine(date(year, month, 1) + timedelta(days=day - 1), time(hour), tzinfo=timezone.utc)
+
+
+def build_demo(path: str | Path, *, now: datetime, rebuild: bool = False, definition: dict | None = None) -> dict:
+    """Build the demo file at ``path`` (written to a temporary file, then moved into place).
+
+    Returns:
+        Counts of what was created, for the command's summary line.
+    """
+    path = Path(path)
+    if path.exists() and not rebuild:
+        raise PmError(f"{path} already exists (use --rebuild)")
+    spec = definition or load_definition()
+    tmp = path.with_name(path.name + ".building")
+    for stale in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        stale.unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = connect(tmp)
+    try:
+        counts = _populate(conn, spec, now)
+        anchor.write(conn, tmp, now)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    for suffix in ("", "-wal", "-shm", ".anchor.json"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    os.replace(tmp, path)
+    os.replace(f"{tmp}.anchor.json", f"{path}.anchor.json")
+    return counts
+
+
+def _populate(conn, spec: dict, now: datetime) -> dict:
+    company = spec["company"]
+    n = 36
+    months = series.month_periods(company["first_period"], n)
+    setup_time = _stamp(periods.shift(months[0], -1), 1, 8)
+    a = {"actor": users.SYSTEM, "now": setup_time}
+    objectives = expand_objectives(spec)
+    with atomic(conn):
+        fw.set_setting(conn, "company_name", company["name"], **a)
+        fw.set_setting(conn, "currency", company.get("currency", "EUR"), **a)
+        for unit in spec["units"]:
+            fw.create_unit(conn, unit["code"], unit["name"], unit["kind"], unit.get("parent"),
+                           unit.get("confidentiality", "public"), **a)
+        for p in spec["perspectives"]:
+            fw.create_perspective(conn, p["code"], p["name"], p.get("weight", 1.0), p.get("sort_order", 0), **a)
+        for role in spec["roles"]:
+            users.create_role(conn, role["code"], role["name"], role["permissions"], **a)
+        for user in spec["users"]:
+            users.create_user(conn, user["name"], user["display_name"], user.get("email"), **a)
+            for held in user["roles"]:
+                users.assign_role(conn, user["name"], held["role"], held.get("unit"), date(2023, 1, 1), **a)
+        for k in spec["kpis"]:
+            fields = {f: k[f] for f in fw.KPI_FIELDS if f in k}
+            fw.create_kpi(conn, k["code"], perspective=k.get("perspective"), owner_role=k.get("owner_role"),
+                          **fields, **a)
+        for o in objectives:
+            fw.create_objective(conn, o["code"], o["name"], level=o["level"], unit=o["unit"],
+                                perspective=o["perspective"], parent=o.get("parent"), owner_role=o.get("owner_role"),
+                                weight=o.get("weight", 1.0), description=o.get("description", ""),
+                                confidentiality=o.get("confidentiality", "public"), **a)
+            for link in o.get("kpis", []):
+                fw.link_kpi(conn, o["code"], link["code"], link.get("weight", 1.0), **a)
+        for o in objectives:
+            for effect in o.get("causes", []):
+                fw.link_objectives(conn, o["code"], effect, **a)
+    pairs = sorted({(link["code"], o["unit"]) for o in objectives for link in o.get("kpis", [])})
+    kpis = {k["code"]: k for k in spec["kpis"]}
+    values = {pair: _series(kpis[pair[0]], pair[1], months, spec) for pair in pairs}
+    _set_targets(conn, kpis, values, months, setup_time)
+    people = {unit: _people(conn, unit, setup_time.date()) for unit in {u for _, u in pairs}}
+    written = _enter_history(conn, pairs, values, months, people, spec.get("scenarios", []))
+    return {"units": len(spec["units"]), "KPIs": len(kpis), "objectives": len(objectives),
+            "measurements": written, "users": len(spec["users"])}
+
+
+def _series(kpi: dict, unit: str, months: list[str], spec: dict) -> list[float]:
+    model = dict(kpi["model"])
+    factor = series.unit_scale(unit) if kpi.get("aggregation") == "sum" else series.unit_offset(kpi["code"], unit)
+    model["base"] = model["base"] * factor
+    model.setdefault("decimals", kpi.get("decimals", 2))
+    scen = [s for s in spec.get("scenarios", []) if s.get("kpi") == kpi["code"] and s.get("unit") == unit]
+    first = months[0]
+    shifts = [(series.period_index(first, s["from_period"]), s["delta"]) for s in scen if s["kind"] == "shift"]
+    outliers = [(series.period_index(first, s["period"]), s["delta"]) for s in scen if s["kind"] == "outlier"]
+    seed = series.stable_seed(spec["company"]["seed"], kpi["code"], unit)
+    first_month = periods.parse(first)[1]
+    return series.generate(series.SeriesModel.from_dict(model), len(months), seed=seed, first_month=first_month,
+                           shifts=shifts, outliers=outliers)
+
+
+def _set_targets(conn, kpis: dict, values: dict, months: list[str], when: datetime) -> None:
+    """Annual targets from the previous twelve months' mean (the first year uses its own first twelve)."""
+    horizon = months + [periods.shift(months[-1], i) for i in range(1, 4)]
+    with atomic(conn):
+        for (code, unit), vals in values.items():
+            kpi = kpis[code]
+            if "target" not in kpi:
+                continue
+            bounds = (kpi["model"].get("min"), kpi["model"].get("max"))
+            for year in sorted({p[:4] for p in horizon}):
+                start = next(i for i, p in enumerate(horizon) if p.startswith(year))
+                window = vals[max(0, start - 12):start] if start >= 12 else vals[:12]
+                t = series.target_from(kpi["target"], statistics.fmean(window), kpi["direction"],
+                                       decimals=kpi.get("decimals"), bounds=bounds)
+                for period in (p for p in horizon if p.startswith(year)):
+                    fw.set_target(conn, code, unit, period, t["target"], t["amber"], t["target_high"],
+                                  t["amber_high"], actor=users.SYSTEM, now=when)
+
+
+def _people(conn, unit: str, today: date) -> tuple[str, str]:
+    """Who enters data for a unit and who (someone else) approves it; unit-specific holders first."""
+    uid = fw.id_of(conn, "units", unit, "unit")
+    names = [r[0] for r in conn.execute(
+        "SELECT p.name FROM users p LEFT JOIN role_assignments a ON a.user_id = p.id AND a.unit_id = ?"
+        " GROUP BY p.id ORDER BY count(a.id) DESC, p.name = ?, p.id", [uid, DEMO_USER])]
+    enter = next((n for n in names if users.has_permission(conn, n, "enter_data", uid, today)), None)
+    approve = next((n for n in names if n != enter and users.has_permission(conn, n, "approve", uid, today)), None)
+    if not enter or not approve:
+        raise PmError(f"demo definition: unit {unit} needs a user who enters data and another who approves")
+    return enter, approve
+
+
+def _enter_history(conn, pairs, values, months, people, scenarios) -> int:
+    skip = {(s["kpi"], s["unit"], s["period"]) for s in scenarios if s["kind"] == "missing"}
+    hold = {(s["kpi"], s["unit"], p): s["kind"] for s in scenarios if s["kind"] in ("submitted", "draft")
+            for p in s["periods"]}
+    written = 0
+    for index, period in enumerate(months):
+        entered, decided = _stamp(period, 5, 10), _stamp(period, 8, 15)
+        with atomic(conn):
+            for code, unit in pairs:
+                key = (code, unit, period)
+                if key in skip:
+                    continue
+                enter, approve = people[unit]
+                kind = hold.get(key)
+                ms.enter_value(conn, code, unit, period, values[(code, unit)][index], submit=kind != "draft",
+                               actor=enter, now=entered)
+                if kind is None:
+                    ms.decide(conn, code, unit, period, approve=True, actor=approve, now=decided)
+                written += 1
+    return written
