@@ -26,7 +26,17 @@ def dumps(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
+def _text_digest(text: str | None) -> str | None:
+    return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
-    """SHA-256 (hex) of ``prev_hash`` joined to the canonical JSON of the entry's hashed fields."""
-    body = dumps({field: entry.get(field) for field in HASHED_FIELDS})
+    """SHA-256 (hex) of ``prev_hash`` joined to the canonical JSON of the entry's hashed fields.
+
+    ``old`` and ``new`` (already canonical JSON text) enter through their own SHA-256, so
+    an import entry carrying a million rows is hashed once rather than re-escaped.
+    """
+    fields = {field: entry.get(field) for field in HASHED_FIELDS}
+    fields["old"], fields["new"] = _text_digest(fields["old"]), _text_digest(fields["new"])
+    body = dumps(fields)
     return hashlib.sha256((prev_hash + "\n" + body).encode("utf-8")).hexdigest()

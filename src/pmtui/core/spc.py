@@ -1,12 +1,10 @@
 """XmR process-behaviour charts as NHS England's "Making Data Count" defines them.
 
-The reference implementation is the R package NHSRplotthedots 0.2.2
-(``ptd_spc_standard``, ``ptd_calculate_point_type``, ``ptd_calculate_assurance_type``,
-``ptd_add_short_group_warnings``). This module re-implements its rules in plain Python
-so that a single series can be read and audited line by line; ``spc_vector.xmr_many``
-evaluates the same rules for many series at once with numpy.
+Reference: the R package NHSRplotthedots 0.2.2 (``ptd_spc_standard``,
+``ptd_calculate_point_type``, ``ptd_calculate_assurance_type``). Plain Python, so one
+series can be audited line by line; ``spc_vector.xmr_many`` vectorises the same rules.
 
-Rules, per segment (the points between two rebase positions):
+Per segment (the points between two rebase positions):
 
 * mean and average moving range (amr) over the baseline (the first
   ``fix_after_n_points`` points, or all of them); moving ranges ``>= 3.267 * amr`` are
@@ -28,20 +26,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-LIMIT = 2.66
-"""Multiplier of the average moving range giving the process limits (3 sigma)."""
+LIMIT = 2.66  # amr multiplier for the process limits (3 sigma)
 ONE_SIGMA = LIMIT / 3
-"""Multiplier of the average moving range giving the 1-sigma lines."""
-TWO_SIGMA = 2 * (LIMIT / 3)
-"""Multiplier giving the 2-sigma ("close to limits") lines, computed as the reference does."""
-SCREEN = 3.267
-"""Moving ranges at or above ``SCREEN * amr`` are screened out of the amr."""
-MIN_POINTS = 12
-"""Fewer baseline points than this produce a warning (trial limits)."""
-RUN_LENGTHS = (6, 7, 8)
-"""Accepted values for ``shift_length`` and ``trend_length``."""
+TWO_SIGMA = 2 * (LIMIT / 3)  # "close to limits", computed as the reference does
+SCREEN = 3.267  # moving ranges >= SCREEN * amr are screened out
+MIN_POINTS = 12  # fewer baseline points -> warning (trial limits)
+RUN_LENGTHS = (6, 7, 8)  # accepted shift_length / trend_length
 DIRECTIONS = {"increase": 1, "decrease": -1, "neutral": 0}
-"""Improvement direction names mapped to the sign of an improving change."""
 
 Improvement = Literal["increase", "decrease", "neutral"]
 SpecialCause = Literal["improvement", "concern", "neutral"]
@@ -139,11 +130,11 @@ class XmrResult:
     segments: list[Segment] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        """Return the CLI JSON shape; non-finite numbers become None.
+        """Return the CLI JSON shape (non-finite numbers become None).
 
         Returns:
             ``{"mean", "upl", "lpl", "points": [{"value", "special_cause", "rule"}],
-            "variation", "assurance", "amr", "warnings"}``.
+            "variation", "assurance"}`` plus the extra keys ``"amr"`` and ``"warnings"``.
         """
         return {
             "mean": _json_num(self.mean),
@@ -176,7 +167,7 @@ def xmr(
     Args:
         values: The observations in time order (finite numbers, at least one).
         improvement: "increase", "decrease" or "neutral" (which way is better).
-        target: Optional target used for the assurance icon.
+        target: Optional target used for the assurance icon (None or NaN: no target).
         screen_outliers: Screen moving ranges ``>= 3.267 * amr`` before computing limits.
         shift_length: Points on one side of the mean that make a shift (6, 7 or 8).
         trend_length: Points strictly rising or falling that make a trend (6, 7 or 8).
@@ -254,7 +245,7 @@ def segment_limits(baseline: Sequence[float], *, screen_outliers: bool = True) -
 def check_options(
     improvement: str, shift_length: int, trend_length: int, fix_after_n_points: int | None
 ) -> int:
-    """Validate the shared options.
+    """Validate the options shared by ``xmr`` and ``xmr_many``.
 
     Args:
         improvement: "increase", "decrease" or "neutral".
@@ -271,7 +262,7 @@ def check_options(
     if improvement not in DIRECTIONS:
         raise ValueError(f"improvement must be one of {sorted(DIRECTIONS)}, not {improvement!r}")
     for name, length in (("shift_length", shift_length), ("trend_length", trend_length)):
-        if length not in RUN_LENGTHS:
+        if _as_int(length, minimum=1) not in RUN_LENGTHS:
             raise ValueError(f"{name} must be one of {RUN_LENGTHS}, not {length!r}")
     if fix_after_n_points is not None and _as_int(fix_after_n_points, minimum=1) is None:
         raise ValueError("fix_after_n_points must be a positive integer or None")
@@ -350,7 +341,7 @@ def _cause(side: int, direction: int) -> SpecialCause:
 
 
 def _assurance(target: float | None, lpl: float, upl: float, direction: int) -> str | None:
-    if target is None or direction == 0:
+    if target is None or math.isnan(target) or direction == 0:
         return None
     if target > upl:
         return "consistent_fail" if direction > 0 else "consistent_pass"
@@ -368,13 +359,11 @@ def _check_position(position: int, n: int) -> int:
 
 def _as_int(x: object, *, minimum: int) -> int | None:
     """``x`` as an int if it is an integer (not bool) >= minimum, else None."""
-    if isinstance(x, bool):
-        return None
     try:
         value = operator.index(x)
     except TypeError:
         return None
-    return value if value >= minimum else None
+    return None if isinstance(x, bool) or value < minimum else value
 
 
 def _mean(xs: Sequence[float]) -> float:

@@ -18,6 +18,10 @@ from pmtui.services import anchor, framework as fw, measurements as ms, users
 from pmtui.services.errors import PmError
 from pmtui.store.db import atomic, connect
 
+#: Units of measure whose level grows with the size of a unit (scaled per unit).
+SIZED_UOMS = ("EUR k", "count", "t CO2e", "MWh")
+#: Months in which quarterly KPIs are reported.
+QUARTER_ENDS = ("03", "06", "09", "12")
 #: The user the demo TUI acts as.
 DEMO_USER = "demo"
 #: The demo definition, in the repository's fixtures folder (override with PMTUI_FIXTURES).
@@ -126,23 +130,24 @@ def _populate(conn, spec: dict, now: datetime) -> dict:
     values = {pair: _series(kpis[pair[0]], pair[1], months, spec) for pair in pairs}
     _set_targets(conn, kpis, values, months, setup_time)
     people = {unit: _people(conn, unit, setup_time.date()) for unit in {u for _, u in pairs}}
-    written = _enter_history(conn, pairs, values, months, people, spec.get("scenarios", []))
+    quarterly = {code: k.get("frequency") == "quarterly" for code, k in kpis.items()}
+    written = _enter_history(conn, pairs, values, months, people, spec.get("scenarios", []), quarterly)
     return {"units": len(spec["units"]), "KPIs": len(kpis), "objectives": len(objectives),
             "measurements": written, "users": len(spec["users"])}
 
 
 def _series(kpi: dict, unit: str, months: list[str], spec: dict) -> list[float]:
     model = dict(kpi["model"])
-    factor = series.unit_scale(unit) if kpi.get("aggregation") == "sum" else series.unit_offset(kpi["code"], unit)
+    sized = kpi.get("aggregation") == "sum" and kpi.get("uom") in SIZED_UOMS
+    factor = series.unit_scale(unit) if sized else series.unit_offset(kpi["code"], unit)
     model["base"] = model["base"] * factor
-    model.setdefault("decimals", kpi.get("decimals", 2))
     scen = [s for s in spec.get("scenarios", []) if s.get("kpi") == kpi["code"] and s.get("unit") == unit]
     first = months[0]
     shifts = [(series.period_index(first, s["from_period"]), s["delta"]) for s in scen if s["kind"] == "shift"]
     outliers = [(series.period_index(first, s["period"]), s["delta"]) for s in scen if s["kind"] == "outlier"]
     seed = series.stable_seed(spec["company"]["seed"], kpi["code"], unit)
     first_month = periods.parse(first)[1]
-    return series.generate(series.SeriesModel.from_dict(model), len(months), seed=seed, first_month=first_month,
+    return series.generate(series.SeriesModel.from_dict(model, decimals=kpi.get("decimals", 2)), len(months), seed=seed, first_month=first_month,
                            shifts=shifts, outliers=outliers)
 
 
@@ -178,7 +183,7 @@ def _people(conn, unit: str, today: date) -> tuple[str, str]:
     return enter, approve
 
 
-def _enter_history(conn, pairs, values, months, people, scenarios) -> int:
+def _enter_history(conn, pairs, values, months, people, scenarios, quarterly) -> int:
     skip = {(s["kpi"], s["unit"], s["period"]) for s in scenarios if s["kind"] == "missing"}
     hold = {(s["kpi"], s["unit"], p): s["kind"] for s in scenarios if s["kind"] in ("submitted", "draft")
             for p in s["periods"]}
@@ -188,7 +193,7 @@ def _enter_history(conn, pairs, values, months, people, scenarios) -> int:
         with atomic(conn):
             for code, unit in pairs:
                 key = (code, unit, period)
-                if key in skip:
+                if key in skip or (quarterly[code] and period[5:] not in QUARTER_ENDS):
                     continue
                 enter, approve = people[unit]
                 kind = hold.get(key)

@@ -132,10 +132,11 @@ def _replay(entry: dict, columns: dict, expected: dict) -> None:
     new = json.loads(entry["new"]) if entry["new"] else None
     seq = entry["seq"]
     if entry["action"] == "measurement.import":
-        cols, common = new["columns"], new["common"]
+        common, first = new["common"], new["first_id"]
+        names = list(new["columns"])
         order = columns[table]
-        for values in new["rows"]:
-            full = dict(zip(cols, values)) | common
+        for offset, values in enumerate(zip(*new["columns"].values())):
+            full = dict(zip(names, values)) | common | {"id": first + offset}
             expected[(table, str(full["id"]))] = (seq, _row_token(full.get(c) for c in order))
         return
     if entry["action"].startswith("refused."):

@@ -124,9 +124,9 @@ CREATE TABLE measurements (
     decided_at TEXT,
     reason TEXT,
     batch_seq INTEGER,
-    UNIQUE (kpi_id, unit_id, period)
+    -- one index serves both (unit, period) ranges and (kpi, unit, period) look-ups
+    UNIQUE (unit_id, period, kpi_id)
 );
-CREATE INDEX measurements_unit_period ON measurements (unit_id, period);
 CREATE INDEX objectives_unit ON objectives (unit_id);
 CREATE INDEX objective_kpis_kpi ON objective_kpis (kpi_id);
 CREATE TABLE audit_log (
