@@ -57,22 +57,15 @@ def demo_cmd(env: Env, no_tui: bool, rebuild: bool, port: int | None) -> None:
     from pmtui.publish import server  # noqa: PLC0415
 
     env.user = env.user or demo.DEMO_USER
-    port = port or server.free_port()
-    url = f"http://127.0.0.1:{port}/"
     log_path = path.with_suffix(".datasette.log")
-    # Datasette logs each request; into a file, so that it never draws over the TUI.
+    # Datasette logs each request: into a file, so that it never draws over the TUI.
     with open(log_path, "ab") as log:
-        process = subprocess.Popen(server.datasette_args(str(path), port), stdout=log, stderr=log,
-                                   stdin=subprocess.DEVNULL)
+        process = server.serve(str(path), port=port, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
     try:
-        if not server.wait_until_up(url, 30):
-            raise PmError(f"Datasette did not start; see {log_path}")
-        click.echo(f"Datasette is serving {path} at {url}  (log: {log_path})", err=True)
+        server.wait_until_up(process.url, timeout=30, proc=process)
+        click.echo(f"Datasette is serving {path} at {process.url}  (log: {log_path})", err=True)
+        click.echo(f"Unit scorecard page: {process.url}-/pmtui/scorecard", err=True)
         run_tui(env)
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-    click.echo(f"Datasette at {url} stopped.", err=True)
+        server.stop(process)
+    click.echo(f"Datasette at {process.url} stopped.", err=True)

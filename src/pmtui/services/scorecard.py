@@ -87,13 +87,23 @@ def available_periods(conn: sqlite3.Connection, unit: str) -> list[str]:
     return list(reversed(periods.span(first, last))) if first else []
 
 
-def build(conn: sqlite3.Connection, unit: str, period: str | None = None) -> Scorecard:
-    """The scorecard of ``unit`` for ``period`` (default: the latest period with data)."""
+def build(conn: sqlite3.Connection, unit: str, period: str | None = None, *, published: bool = False) -> Scorecard:
+    """The scorecard of ``unit`` for ``period`` (default: the latest period with data).
+
+    With ``published``, confidential objectives (and everything cascaded below them),
+    confidential KPIs and confidential units' objectives are left out of the lines and of
+    every roll-up, and the default period is the latest with an approved value: what a
+    stakeholder may see.
+    """
     uid = unit_id(conn, unit)
     name = conn.execute("SELECT name FROM units WHERE id = ?", [uid]).fetchone()[0]
     choices = available_periods(conn, unit)
+    if published and period is None:
+        period = queries.latest_approved_period(conn, uid, choices[0] if choices else None)
     period = period or (choices[0] if choices else None)
     objectives = queries.objectives(conn, uid)
+    if published:
+        objectives = _public_objectives(conn, objectives)
     lines = {o["id"]: ObjectiveLine(o["code"], o["name"], o["level"], o["weight"], o["owner_role"],
                                     o["perspective"]) for o in objectives}
     children: dict[int, list[int]] = {}
@@ -103,6 +113,8 @@ def build(conn: sqlite3.Connection, unit: str, period: str | None = None) -> Sco
     pending = 0
     if period:
         for row in queries.objective_kpis(conn, uid, period):
+            if row["objective_id"] not in lines or (published and row["confidentiality"] == "confidential"):
+                continue
             approved = row["status"] == "approved"
             pending += row["status"] in ("draft", "submitted")
             value = row["value"] if approved else None
@@ -133,6 +145,21 @@ def build(conn: sqlite3.Connection, unit: str, period: str | None = None) -> Sco
         perspectives.append(PerspectiveLine(code, meta[code][0], meta[code][1], result.score, result.status, objs))
     overall = scoring.rollup((p.score, p.weight) for p in perspectives)
     return Scorecard(unit, name, period, choices, overall.score, overall.status, perspectives, pending)
+
+
+def _public_objectives(conn, objectives: list) -> list:
+    """Objectives minus confidential ones, those below them, and those of confidential units."""
+    secret_units = {r[0] for r in conn.execute("SELECT id FROM units WHERE confidentiality = 'confidential'")}
+    hidden: set[int] = set()
+    changed = True  # loop until stable: the query does not promise parents before children
+    while changed:
+        changed = False
+        for o in objectives:
+            if o["id"] not in hidden and (o["confidentiality"] == "confidential" or o["unit_id"] in secret_units
+                                          or o["parent_id"] in hidden):
+                hidden.add(o["id"])
+                changed = True
+    return [o for o in objectives if o["id"] not in hidden]
 
 
 @dataclass

@@ -69,6 +69,23 @@ def unit_period_range(conn: sqlite3.Connection, unit_id: int) -> tuple[str | Non
     return (min(firsts), max(lasts)) if firsts else (None, None)
 
 
+def latest_approved_period(conn: sqlite3.Connection, unit_id: int, upper: str | None) -> str | None:
+    """The latest period (up to ``upper``) with an approved value at the unit's scorecard units."""
+    if upper is None:
+        return None
+    unit_ids = [r[0] for r in conn.execute(
+        """WITH RECURSIVE tree(id) AS (SELECT id FROM objectives WHERE unit_id = ?
+           UNION SELECT o.id FROM objectives o JOIN tree ON o.parent_id = tree.id)
+           SELECT DISTINCT unit_id FROM objectives WHERE id IN tree""", [unit_id])]
+    best = None
+    for uid in unit_ids:
+        row = conn.execute("SELECT max(period) FROM measurements WHERE unit_id = ? AND period <= ?"
+                           " AND status = 'approved'", [uid, upper]).fetchone()
+        if row[0] and (best is None or row[0] > best):
+            best = row[0]
+    return best
+
+
 def objectives(conn: sqlite3.Connection, unit_id: int) -> list[sqlite3.Row]:
     """Objectives of a unit and all objectives cascaded below them."""
     return conn.execute(OBJECTIVE_TREE, {"unit": unit_id}).fetchall()
