@@ -1,0 +1,59 @@
+"""One real browser: Debian's chromium, headless, on the pages pmtui serve publishes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from pmtui.publish import server
+
+CHROMIUM = shutil.which("chromium")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (make test installs it)")
+
+#: Flags the workplace needs: no sandbox as root, and no background traffic to a closed network.
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def served(demo_db):
+    proc = server.serve(demo_db, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        server.wait_until_up(proc.url, timeout=30, proc=proc)
+        yield proc.url
+    finally:
+        server.stop(proc)
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def test_scorecard_and_views_render_without_console_errors(served, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    page.goto(f"{served}-/pmtui/scorecard?unit=GROUP", wait_until="networkidle")
+    assert "Northwind Industries" in page.title()
+    assert page.locator(".pm-badge").count() > 5
+    assert page.locator("text=Learning and growth").count() >= 1
+    page.screenshot(path=str(tmp_path / "scorecard.png"), full_page=True)
+
+    page.goto(f"{served}-/pmtui/scorecard?unit=PLANT_B", wait_until="networkidle")
+    assert page.locator(".pm-badge").count() > 5
+
+    database = served + "demo/pub_kpi_results?unit=PLANT_B&kpi=OTD_PCT"
+    page.goto(database, wait_until="networkidle")
+    assert page.locator("table.rows-and-columns tbody tr").count() > 10
+    assert page.locator(".pm-badge").count() > 0
+    assert errors == [], errors
