@@ -31,8 +31,8 @@ OPTIONAL = ("comment",)
 MAX_BYTES = 512 * 1024 * 1024
 #: Problems listed before the rest are only counted.
 MAX_PROBLEMS = 50
-#: Columns kept per row in the audit entry (column-wise); ids run on from ``first_id``
-#: and the other columns are common to the batch.
+#: Columns kept per row in the audit entry; ids run on from ``first_id`` and the other
+#: columns are common to the batch.
 AUDIT_COLUMNS = ["kpi_id", "unit_id", "period", "value", "comment"]
 
 
@@ -76,8 +76,9 @@ class _TooMany(Exception):
     pass
 
 
-def validate(conn, text: str, *, today_period: str) -> tuple[list[tuple], list[Problem]]:
-    """Check every row; returns the parsed rows ``(kpi_id, unit_id, period, value, comment)`` and problems.
+def validate(conn, text: str, *, today_period: str) -> tuple[list[tuple], list[int], list[Problem]]:
+    """Check every row; returns the parsed rows ``(kpi_id, unit_id, period, value, comment)``,
+    their line numbers, and the problems.
 
     Row numbers count the header as row 1, as a spreadsheet shows them.
     """
@@ -85,12 +86,13 @@ def validate(conn, text: str, *, today_period: str) -> tuple[list[tuple], list[P
     kpis = {r[0]: r[1] for r in conn.execute("SELECT code, id FROM kpis WHERE active = 1")}
     problems = _Problems()
     rows: list[tuple] = []
+    lines: list[int] = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         try:
             header = [h.strip().lower() for h in next(reader)]
         except StopIteration:
-            return [], [Problem(1, None, "the file is empty; expected a header unit,kpi,period,value[,comment]")]
+            return [], [], [Problem(1, None, "the file is empty; expected a header unit,kpi,period,value[,comment]")]
         missing = [c for c in REQUIRED if c not in header]
         extra = [c for c in header if c not in REQUIRED + OPTIONAL]
         dup = sorted({c for c in header if header.count(c) > 1})
@@ -101,7 +103,7 @@ def validate(conn, text: str, *, today_period: str) -> tuple[list[tuple], list[P
         for c in dup:
             problems.add(1, c, "column appears twice")
         if problems:
-            return [], list(problems)
+            return [], [], list(problems)
         iu, ik, ip, iv = (header.index(c) for c in REQUIRED)
         ic = header.index("comment") if "comment" in header else None
         width = len(header)
@@ -146,12 +148,13 @@ def validate(conn, text: str, *, today_period: str) -> tuple[list[tuple], list[P
             first = seen.setdefault(key, number)
             if first != number and unit_id is not None and kpi_id is not None:
                 problems.add(number, None, f"duplicate of row {first} (same unit, kpi and period)")
-            rows.append((kpi_id, unit_id, period, value, comment, number))
+            rows.append((kpi_id, unit_id, period, value, comment))
+            lines.append(number)
     except csv.Error as exc:
         problems.append(Problem(reader.line_num, None, f"malformed CSV: {exc}"))
     except _TooMany:
         problems.append(Problem(None, None, f"stopped after {MAX_PROBLEMS} problems; fix these and try again"))
-    return rows, list(problems)
+    return rows, lines, list(problems)
 
 
 def _period_problem(period: str, today_period: str) -> str | None:
@@ -181,7 +184,7 @@ def import_measurements(conn, path: str | Path, *, actor: str, now: datetime, st
     except OSError as exc:
         raise PmError(f"cannot read {path}: {exc.strerror}") from None
     users.user_id_of(conn, actor)
-    rows, problems = validate(conn, _decode(data), today_period=periods.of_date(now.date()))
+    rows, lines, problems = validate(conn, _decode(data), today_period=periods.of_date(now.date()))
     if problems:
         raise ValidationFailed(problems, f"{path.name} refused, nothing imported")
     if not rows:
@@ -195,39 +198,38 @@ def import_measurements(conn, path: str | Path, *, actor: str, now: datetime, st
     # per-row foreign-key checks would only repeat that work (they double the insert time).
     conn.execute("PRAGMA foreign_keys = OFF")
     try:
-        return _write(conn, path, rows, digest, status=status, actor=actor, now=now, progress=progress)
+        return _write(conn, path, rows, lines, digest, status=status, actor=actor, now=now, progress=progress)
     finally:
         conn.execute("PRAGMA foreign_keys = ON")
 
 
-def _write(conn, path: Path, rows: list[tuple], digest: str, *, status: str, actor: str, now: datetime,
+def _write(conn, path: Path, rows: list[tuple], lines: list[int], digest: str, *, status: str, actor: str, now: datetime,
            progress) -> ImportResult:
     stamp = utc_text(now)
     with atomic(conn):
-        clash = _existing(conn, rows)
+        clash = _existing(conn, rows, lines)
         if clash:
             raise ValidationFailed(clash, f"{path.name} refused, nothing imported")
         next_id = (conn.execute("SELECT coalesce(max(id), 0) FROM measurements").fetchone()[0]) + 1
         seq = audit.head(conn)[0] + 1
         submitted = (actor, stamp) if status == "submitted" else (None, None)
-        # Insert in the unique index's order (unit, period, kpi): appends instead of page splits.
-        rows.sort(key=lambda r: (r[1], r[2], r[0]))
-        params = [(next_id + i, k, u, p, v, c) for i, (k, u, p, v, c, _n) in enumerate(rows)]
-        columns = [[r[i] for r in rows] for i in range(5)]
         # Columns that are the same for the whole batch go in as SQL literals: binding them
         # per row would double executemany's cost. Actor names are validated identifiers.
         literal = ", ".join(_quote(v) for v in (status, actor, stamp, submitted[0], submitted[1], seq))
         with _insert_guard_suspended(conn):
             conn.executemany(
-                "INSERT INTO measurements (id, kpi_id, unit_id, period, value, comment, status, entered_by,"
-                f" entered_at, submitted_by, submitted_at, batch_seq) VALUES (?, ?, ?, ?, ?, ?, {literal})",
-                _report(params, progress))
+                "INSERT INTO measurements (kpi_id, unit_id, period, value, comment, status, entered_by,"
+                f" entered_at, submitted_by, submitted_at, batch_seq) VALUES (?, ?, ?, ?, ?, {literal})",
+                _report(rows, progress) if progress else rows)
+        # Within this write-locked transaction SQLite numbers new rows max(id)+1 onwards.
+        if conn.execute("SELECT max(id) FROM measurements").fetchone()[0] != next_id + len(rows) - 1:
+            raise PmError("internal error: imported rows were not numbered consecutively; nothing imported")
         common = {"status": status, "entered_by": actor, "entered_at": stamp, "submitted_by": submitted[0],
                   "submitted_at": submitted[1], "decided_by": None, "decided_at": None, "reason": None,
                   "batch_seq": seq}
         audit.append(conn, actor=actor, now=now, action="measurement.import", entity="measurements",
                      key=f"batch:{seq}", new={"file": path.name, "sha256": digest, "first_id": next_id,
-                                              "common": common, "columns": dict(zip(AUDIT_COLUMNS, columns))})
+                                              "common": common, "columns": AUDIT_COLUMNS, "rows": rows})
     periods_seen = sorted({r[2] for r in rows})
     return ImportResult(len(rows), len({r[1] for r in rows}), len({r[0] for r in rows}), periods_seen[0],
                         periods_seen[-1], status, seq, digest)
@@ -271,7 +273,7 @@ def _report(params, progress):
         yield p
 
 
-def _existing(conn, rows) -> list[Problem]:
+def _existing(conn, rows, lines) -> list[Problem]:
     """Rows whose unit, KPI and period already hold a value (never overwritten by an import)."""
     unit_ids = sorted({r[1] for r in rows})
     first, last = min(r[2] for r in rows), max(r[2] for r in rows)
@@ -281,7 +283,7 @@ def _existing(conn, rows) -> list[Problem]:
         return []  # fast path: nothing stored in that range, so nothing can clash
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS _incoming (kpi_id INT, unit_id INT, period TEXT, line INT)")
     conn.execute("DELETE FROM temp._incoming")
-    conn.executemany("INSERT INTO temp._incoming VALUES (?, ?, ?, ?)", ((r[0], r[1], r[2], r[5]) for r in rows))
+    conn.executemany("INSERT INTO temp._incoming VALUES (?, ?, ?, ?)", ((r[0], r[1], r[2], line) for r, line in zip(rows, lines)))
     found = conn.execute(
         """SELECT i.line, m.status FROM temp._incoming i JOIN measurements m
            ON m.kpi_id = i.kpi_id AND m.unit_id = i.unit_id AND m.period = i.period ORDER BY i.line LIMIT ?""",

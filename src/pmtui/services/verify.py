@@ -133,9 +133,9 @@ def _replay(entry: dict, columns: dict, expected: dict) -> None:
     seq = entry["seq"]
     if entry["action"] == "measurement.import":
         common, first = new["common"], new["first_id"]
-        names = list(new["columns"])
+        names = new["columns"]
         order = columns[table]
-        for offset, values in enumerate(zip(*new["columns"].values())):
+        for offset, values in enumerate(new["rows"]):
             full = dict(zip(names, values)) | common | {"id": first + offset}
             expected[(table, str(full["id"]))] = (seq, _row_token(full.get(c) for c in order))
         return
