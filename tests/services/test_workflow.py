@@ -96,3 +96,20 @@ def test_older_file_is_backed_up_then_migrated(tmp_path, monkeypatch):
     assert backup.exists()
     old = sqlite3.connect(backup)
     assert sorted(r[0] for r in old.execute("SELECT name FROM _sqlite_migrations")) == sorted(n for n, _ in schema.STEPS[:2])
+
+
+def test_file_from_before_a_step_migrates_and_still_verifies(tmp_path, monkeypatch, now):
+    """Rows audited before ALTER TABLE ADD COLUMN replay with the new columns' defaults."""
+    from pmtui.services import verify
+    from tests.builders import build_mini
+
+    path = tmp_path / "older.db"
+    monkeypatch.setattr(migrations, "STEPS", schema.STEPS[:-1])
+    conn = connect(path)
+    build_mini(conn)
+    conn.close()
+    monkeypatch.setattr(migrations, "STEPS", schema.STEPS)
+    conn = connect(path)
+    assert migrations.pending_names(conn) == []
+    report = verify.verify(conn)
+    assert report.ok, report.findings

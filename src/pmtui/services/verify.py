@@ -96,6 +96,8 @@ def verify(conn: sqlite3.Connection, anchor: dict | None = None) -> Report:
     report = Report()
     check_schema(conn, report)
     columns = {t: [r[1] for r in conn.execute(f"PRAGMA table_info({t})")] for t in schema.GUARDED_TABLES}
+    defaults = {t: {r[1]: _default(r[4]) for r in conn.execute(f"PRAGMA table_info({t})")}
+                for t in schema.GUARDED_TABLES}
     expected: dict[tuple[str, str], tuple[int | None, int]] = {}
     prev, seq_expected, broken = canonical.GENESIS, 1, False
     hashes_at: dict[int, str] = {}
@@ -117,7 +119,7 @@ def verify(conn: sqlite3.Connection, anchor: dict | None = None) -> Report:
         report.entries += 1
         if seq in wanted:
             hashes_at[seq] = entry["hash"]
-        _replay(entry, columns, expected)
+        _replay(entry, columns, defaults, expected)
     report.head = prev if report.entries else None
     if anchor:
         _check_anchor(anchor, hashes_at, report)
@@ -125,7 +127,19 @@ def verify(conn: sqlite3.Connection, anchor: dict | None = None) -> Report:
     return report
 
 
-def _replay(entry: dict, columns: dict, expected: dict) -> None:
+def _default(sql_default: str | None):
+    """The value of a column's SQL default, for rows audited before the column was added."""
+    if sql_default is None or sql_default.upper() == "NULL":
+        return None
+    if sql_default.startswith("'") and sql_default.endswith("'"):
+        return sql_default[1:-1].replace("''", "'")
+    try:
+        return int(sql_default)
+    except ValueError:
+        return float(sql_default)
+
+
+def _replay(entry: dict, columns: dict, defaults: dict, expected: dict) -> None:
     table = entry["entity"]
     if table not in columns:
         return
@@ -137,14 +151,15 @@ def _replay(entry: dict, columns: dict, expected: dict) -> None:
         order = columns[table]
         for offset, values in enumerate(new["rows"]):
             full = dict(zip(names, values)) | common | {"id": first + offset}
-            expected[(table, str(full["id"]))] = (seq, _row_token(full.get(c) for c in order))
+            expected[(table, str(full["id"]))] = (seq, _row_token(full.get(c, defaults[table][c]) for c in order))
         return
     if entry["action"].startswith("refused."):
         return
     if new is None:
         expected[(table, entry["entity_key"])] = (seq, None)
     else:
-        expected[(table, entry["entity_key"])] = (seq, _row_token(new.get(c) for c in columns[table]))
+        expected[(table, entry["entity_key"])] = (seq, _row_token(new.get(c, defaults[table][c])
+                                                                  for c in columns[table]))
 
 
 def _check_anchor(anchor: dict, hashes_at: dict, report: Report) -> None:

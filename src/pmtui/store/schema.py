@@ -147,11 +147,16 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_entity ON audit_log (entity, entity_key);
 """
 
-#: Tables whose every write must come with an audit record (guarded by triggers).
-GUARDED_TABLES = (
+#: Core tables whose every write must come with an audit record (guarded by triggers).
+CORE_GUARDED = (
     "settings", "units", "roles", "users", "role_assignments", "perspectives", "kpis",
     "objectives", "objective_kpis", "objective_links", "targets", "measurements",
 )
+
+from pmtui.store.schema_design import DESIGN_SQL, DESIGN_TABLES  # noqa: E402
+
+#: Every table whose writes must come with an audit record (guarded by triggers).
+GUARDED_TABLES = CORE_GUARDED + DESIGN_TABLES
 
 #: Natural primary-key column of each guarded table (the audit ``entity_key``).
 KEY_COLUMN = {table: "id" for table in GUARDED_TABLES} | {"settings": "key"}
@@ -193,7 +198,7 @@ def create_core(db) -> None:
 
 def add_guard_triggers(db) -> None:
     """Append-only audit log and write guards on every audited table."""
-    run_script(db.conn, AUDIT_GUARDS + "\n".join(guard_sql(t) for t in GUARDED_TABLES))
+    run_script(db.conn, AUDIT_GUARDS + "\n".join(guard_sql(t) for t in CORE_GUARDED))
 
 
 def create_published_views(db) -> None:
@@ -233,3 +238,12 @@ def add_four_eyes_trigger(db) -> None:
 
 
 STEPS.append(("add_four_eyes_trigger", add_four_eyes_trigger))
+
+
+def create_framework_design(db) -> None:
+    """Planning cycles, allocation, KPI assessments and drivers, target revisions, data sources,
+    variants, source readings, qualitative assessments, unit calendars and SPC settings."""
+    run_script(db.conn, DESIGN_SQL + "\n".join(guard_sql(t) for t in DESIGN_TABLES))
+
+
+STEPS.append(("create_framework_design", create_framework_design))
