@@ -3,15 +3,21 @@
 Each :class:`PmAction` names a Textual action (``action_<name>`` on the app or on a
 screen), the key that runs it, and the scopes where it applies. Screens take their
 ``BINDINGS`` from :func:`bindings`, the help screen lists :data:`ACTIONS` and the
-command palette offers them through :class:`pmtui.screens.palette.ActionsProvider`,
+command palette offers them through :class:`ActionsProvider`,
 so a key cannot exist in one place and be missing from another.
+
+Screens declare their scope in a ``SCOPE`` class attribute; the palette offers the
+app's actions plus those of the screen it was opened from.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 #: Scope names and how the help screen titles them, in display order.
 SCOPES = {
@@ -36,8 +42,11 @@ class PmAction:
         scopes: Where it applies: ``"app"`` or screen scopes from :data:`SCOPES`.
         help: One sentence for the palette and the help screen.
         show: Show in the footer.
-        priority: Checked before the focused widget sees the key (e.g. Enter on a table).
+        priority: Checked before the focused widget sees the key. Only for keys that no
+            widget uses: a priority key overtakes keys still queued for the focused widget.
         palette: Offer it in the command palette.
+        widget: Bind on this widget of the scope instead of the screen (its own queue
+            then orders the key after the arrows typed before it).
     """
 
     id: str
@@ -49,19 +58,24 @@ class PmAction:
     show: bool = True
     priority: bool = False
     palette: bool = True
+    widget: str | None = None
 
 
 ACTIONS: tuple[PmAction, ...] = (
     PmAction("show-help", "question_mark", "show_help", "Help", ("app",), "List every key."),
     PmAction("command-palette", "ctrl+p", "command_palette", "Commands", ("app",),
              "Search and run any action.", show=False, priority=True, palette=False),
-    PmAction("quit", "ctrl+q", "quit", "Quit", ("app",), "Leave pmtui.", priority=True),
-    PmAction("open-item", "enter", "open_item", "Open", ("scorecard",),
-             "On an objective list its KPIs; on a KPI open the KPI screen.", priority=True, palette=False),
+    PmAction("clear-notices", "ctrl+l", "clear_notifications", "Clear notices", ("app",),
+             "Dismiss the notices shown, including the integrity warning.", show=False),
+    PmAction("quit", "ctrl+q", "quit", "Quit", ("app",), "Leave pmtui.", priority=True,
+             palette=False),  # Textual's own palette commands already offer Quit
+    PmAction("open-item", "enter", "select_cursor", "Open", ("scorecard",),
+             "On an objective list its KPIs and cascaded objectives; on a KPI open the KPI screen;"
+             " on a cascaded objective open its unit.", palette=False, widget="table"),
     PmAction("pick-unit", "u", "pick_unit", "Unit", ("scorecard", "kpi"), "Choose the unit to show."),
-    PmAction("previous-period", "p", "previous_period", "Prev period", ("scorecard",),
+    PmAction("previous-period", "p", "previous_period", "Earlier", ("scorecard",),
              "Show the period before the current one."),
-    PmAction("next-period", "n", "next_period", "Next period", ("scorecard",),
+    PmAction("next-period", "n", "next_period", "Later", ("scorecard",),
              "Show the period after the current one."),
     PmAction("toggle-all", "x", "toggle_all", "Expand all", ("scorecard",),
              "Expand or collapse the KPIs of every objective.", show=False),
@@ -70,7 +84,7 @@ ACTIONS: tuple[PmAction, ...] = (
     PmAction("reload", "r", "reload", "Reload", ("scorecard", "kpi"),
              "Read the data again (e.g. after a CLI import).", show=False),
     PmAction("save-value", "ctrl+s", "save", "Save", ("entry",),
-             "Validate and store the value (Enter in a field does the same).", priority=True, palette=False),
+             "Validate and store the value (Enter in a field does the same).", palette=False),
     PmAction("close", "escape", "close", "Back", ("kpi", "entry", "picker", "help"),
              "Close this screen or dialog.", palette=False),
 )
@@ -81,10 +95,10 @@ def scoped(scope: str) -> list[PmAction]:
     return [a for a in ACTIONS if scope in a.scopes]
 
 
-def bindings(scope: str) -> list[Binding]:
-    """Textual bindings for a scope (use as a screen's or the app's ``BINDINGS``)."""
+def bindings(scope: str, widget: str | None = None) -> list[Binding]:
+    """Textual bindings for a scope's screen (or for one of its widgets), for ``BINDINGS``."""
     return [Binding(a.key, a.action, a.description, show=a.show, priority=a.priority, id=a.id, tooltip=a.help)
-            for a in scoped(scope)]
+            for a in scoped(scope) if a.widget == widget]
 
 
 def by_id(action_id: str) -> PmAction:
@@ -93,3 +107,32 @@ def by_id(action_id: str) -> PmAction:
         if action.id == action_id:
             return action
     raise KeyError(action_id)
+
+
+class ActionsProvider(Provider):
+    """Command-palette provider fed by :data:`ACTIONS`."""
+
+    def _candidates(self) -> Iterator[PmAction]:
+        scope = getattr(self.screen, "SCOPE", None)
+        for action in ACTIONS:
+            if action.palette and ("app" in action.scopes or scope in action.scopes):
+                yield action
+
+    def _runner(self, action: PmAction):
+        # App actions run on the app; screen actions on the screen the palette was opened from.
+        node = self.app if "app" in action.scopes else self.screen
+        return partial(node.run_action, action.action)
+
+    async def discover(self) -> Hits:
+        """Every applicable action, shown when the palette opens."""
+        for action in self._candidates():
+            yield DiscoveryHit(action.description, self._runner(action), help=action.help)
+
+    async def search(self, query: str) -> Hits:
+        """Actions whose description or id fuzzily matches ``query``."""
+        matcher = self.matcher(query)
+        for action in self._candidates():
+            score = max(matcher.match(action.description), matcher.match(action.id))
+            if score > 0:
+                yield Hit(score, matcher.highlight(action.description), self._runner(action),
+                          text=action.description, help=action.help)

@@ -7,6 +7,7 @@ but deterministic (:mod:`pmtui.core.series`): the same file every time.
 
 from __future__ import annotations
 
+import importlib
 import os
 import statistics
 import tomllib
@@ -22,6 +23,8 @@ from pmtui.store.db import atomic, connect
 SIZED_UOMS = ("EUR k", "count", "t CO2e", "MWh")
 #: Months in which quarterly KPIs are reported.
 QUARTER_ENDS = ("03", "06", "09", "12")
+#: Modules with a ``populate(conn, *, now)`` that add a feature area's demo data, in order.
+EXTENSIONS: tuple[str, ...] = ()
 #: The user the demo TUI acts as.
 DEMO_USER = "demo"
 #: The demo definition, in the repository's fixtures folder (override with PMTUI_FIXTURES).
@@ -132,6 +135,8 @@ def _populate(conn, spec: dict, now: datetime) -> dict:
     people = {unit: _people(conn, unit, setup_time.date()) for unit in {u for _, u in pairs}}
     quarterly = {code: k.get("frequency") == "quarterly" for code, k in kpis.items()}
     written = _enter_history(conn, pairs, values, months, people, spec.get("scenarios", []), quarterly)
+    for name in EXTENSIONS:  # feature areas add their own demo data after the core company
+        importlib.import_module(name).populate(conn, now=now)
     return {"units": len(spec["units"]), "KPIs": len(kpis), "objectives": len(objectives),
             "measurements": written, "users": len(spec["users"])}
 

@@ -1,0 +1,187 @@
+"""The Textual application: wiring only (screens, keys, the database and the integrity check).
+
+Domain rules live in :mod:`pmtui.services`; screens read through workers that open
+their own connection (:meth:`PmApp.database`), so the UI thread never waits on SQL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+
+from textual import work
+from textual.app import App
+from textual.message import Message
+
+from pmtui import actions
+from pmtui.screens.entry import EntryDialog, EntryTarget
+from pmtui.screens.help import HelpScreen
+from pmtui.screens.scorecard import ScorecardScreen
+from pmtui.services import tui_reads
+from pmtui.services.errors import PmError
+from pmtui.services.verify import Report
+from pmtui.store.db import connect
+
+#: Seconds the integrity warning stays up: it must not slip away before it is read
+#: (Ctrl+L, "clear-notices", dismisses it from the keyboard).
+PERSISTENT = 24 * 3600.0
+
+#: The child process that verifies the file (argv: path, "ro" or "rw"); prints a JSON report.
+INTEGRITY_CHILD = ("import sys; from pmtui.services.tui_reads import integrity_main;"
+                   " sys.exit(integrity_main(sys.argv[1:]))")
+
+#: How many integrity findings the warning lists before pointing to the CLI.
+FINDINGS_SHOWN = 3
+
+
+@dataclass
+class IntegrityChecked(Message):
+    """The outcome of the start-up integrity check: a report, or why it could not run."""
+
+    report: Report | None
+    error: str | None
+
+
+class PmApp(App[None]):
+    """pmtui's TUI over one SQLite file.
+
+    Args:
+        db_path: The pmtui file.
+        user: The acting user for writes; None opens a browse-only session.
+        clock: Returns "now" (the app never reads the system clock itself).
+        readonly: Open the file read-only and refuse every write.
+        cursor_blink: Blink text cursors (tests switch it off for stable snapshots).
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "pmtui"
+    BINDINGS = actions.bindings("app")
+    COMMANDS = App.COMMANDS | {actions.ActionsProvider}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+    def __init__(self, db_path: str, user: str | None, clock: Callable[[], datetime], readonly: bool = False,
+                 *, cursor_blink: bool = True) -> None:
+        super().__init__()
+        self.db_path = str(db_path)
+        self.user = user
+        self.clock = clock
+        self.readonly = readonly
+        self.cursor_blink = cursor_blink
+        self.conn: sqlite3.Connection | None = None
+        self.integrity_report: Report | None = None
+        self._integrity_started = False
+        self._verifier: subprocess.Popen | None = None
+
+    def on_mount(self) -> None:
+        """Open (and migrate) the file and show the scorecard (its first paint starts the integrity check)."""
+        try:
+            self.conn = connect(self.db_path, readonly=self.readonly)
+            company = tui_reads.company_name(self.conn)
+        except (sqlite3.DatabaseError, PmError) as exc:
+            self.exit(return_code=1, message=f"cannot open {self.db_path}: {exc}")
+            return
+        self.title = f"pmtui · {company}" if company else "pmtui"
+        if self.user is None:
+            self.sub_title = "(read-only: no user)"
+        else:
+            self.sub_title = f"{self.user}{' (read-only)' if self.readonly else ''}"
+        self.push_screen(ScorecardScreen())
+
+    def on_unmount(self) -> None:
+        """Close the app's own connection and stop a verification still running."""
+        if self._verifier is not None and self._verifier.poll() is None:
+            self._verifier.kill()
+        if self.conn is not None:
+            self.conn.close()
+
+    def database(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A fresh connection for one worker job (use in a ``with`` block inside the worker)."""
+        return tui_reads.job(self.db_path, readonly=self.readonly)
+
+    def on_scorecard_screen_loaded(self) -> None:
+        """Once the first scorecard is on screen, check the file's integrity in the background."""
+        if not self._integrity_started:
+            self._integrity_started = True
+            self.call_after_refresh(self.check_integrity)
+
+    @work(thread=True, group="integrity", exit_on_error=False)
+    def check_integrity(self) -> None:
+        """Verify the file against its audit trail; warn (persistently) about outside writes.
+
+        The check runs in a child interpreter (stopped on quit); this worker thread only
+        waits for its answer.
+        """
+        command = [sys.executable, "-c", INTEGRITY_CHILD, self.db_path, "ro" if self.readonly else "rw"]
+        report, error = None, None
+        try:
+            self._verifier = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            out, err = self._verifier.communicate()
+            if self._verifier.returncode == 0:
+                report = tui_reads.report_from_json(out)
+            else:
+                error = (err.strip().splitlines() or [f"exit code {self._verifier.returncode}"])[-1]
+        except (OSError, ValueError, KeyError) as exc:
+            error = str(exc) or type(exc).__name__
+        # A message, not call_from_thread: posting to an app that is closing is a quiet no-op.
+        self.post_message(IntegrityChecked(report, error))
+
+    def on_integrity_checked(self, message: IntegrityChecked) -> None:
+        """Keep the report; warn when the file was changed outside pmtui."""
+        if message.error:
+            self.notify(f"Integrity check could not run: {message.error}", title="Integrity", severity="error",
+                        timeout=PERSISTENT, markup=False)
+            return
+        report = self.integrity_report = message.report
+        if report.ok:
+            return
+        lines = [f"• {f.kind}: {f.message}" for f in report.findings[:FINDINGS_SHOWN]]
+        more = len(report.findings) - FINDINGS_SHOWN
+        if more > 0:
+            lines.append(f"… and {more} more")
+        lines.append("Run 'pmtui audit verify' for the full report.")
+        self.notify("This file was changed outside pmtui:\n" + "\n".join(lines), title="Integrity warning",
+                    severity="warning", timeout=PERSISTENT, markup=False)
+
+    def entry_refusal(self) -> str | None:
+        """Why values cannot be entered in this session, or None when they can."""
+        if self.readonly:
+            return "Read-only session: values cannot be entered (pmtui was opened with --readonly)."
+        if self.user is None:
+            return "No acting user: start pmtui with --user NAME (or PMTUI_USER) to enter values."
+        return None
+
+    def open_entry(self, target: EntryTarget) -> None:
+        """Open the data-entry dialog for ``target``, unless this session may not write."""
+        refusal = self.entry_refusal()
+        if refusal:
+            self.notify(refusal, title="Entry refused", severity="error", markup=False)
+            return
+        self.push_screen(EntryDialog(target), self._entry_done)
+
+    def _entry_done(self, saved: dict | None) -> None:
+        if not saved:
+            return
+        self.notify(f"{saved['kpi']} {saved['unit']} {saved['period']} = {saved['value']:g} saved as"
+                    f" {saved['status']}.", title="Value saved", markup=False)
+        self.refresh_screens()
+
+    def refresh_screens(self) -> None:
+        """Ask every screen on the stack to read its data again."""
+        for screen in self.screen_stack:
+            reload = getattr(screen, "reload", None)
+            if callable(reload):
+                reload()
+
+    def action_clear_notifications(self) -> None:
+        """Dismiss every notice (the integrity warning stays until this is asked for)."""
+        self.clear_notifications()
+
+    def action_show_help(self) -> None:
+        """Show the keys (once: pressing ? on the help screen does nothing)."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())

@@ -1,0 +1,1 @@
+"""Small widgets and cell renderers shared by the screens."""

@@ -1,0 +1,45 @@
+"""Cell renderers for statuses, scores and values (one place for the RAG colours).
+
+Colour never carries the meaning alone: every badge also spells the status, so the
+scorecard reads the same on a monochrome terminal or to a colour-blind analyst.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from pmtui.core import scoring
+
+#: Rich style per RAG status; ``None`` (not scored) is dim.
+RAG_STYLE = {"green": "bold green", "amber": "bold yellow", "red": "bold red", None: "dim"}
+
+#: Style per workflow status of a value; approved is the normal case and stays plain.
+VALUE_STYLE = {"draft": "italic cyan", "submitted": "italic magenta", "approved": "", "rejected": "bold red"}
+
+
+def rag(status: str | None) -> Text:
+    """A badge such as ``● green``, or ``○ none`` when nothing is scored."""
+    return Text(f"● {status}" if status else "○ none", style=RAG_STYLE.get(status, "dim"))
+
+
+def score(value: float | None) -> Text:
+    """A 0-10 score with one decimal, coloured by its status (``–`` when unscored)."""
+    return Text(scoring.format_score(value), style=RAG_STYLE[scoring.status_for_score(value)],
+                justify="right")
+
+
+def number(value: float | None, decimals: int = 1) -> str:
+    """A measurement or target with the KPI's decimals (``–`` when missing)."""
+    return "–" if value is None else f"{value:.{decimals}f}"
+
+
+def target(low: float | None, high: float | None, decimals: int = 1) -> str:
+    """A target, or a band ``low–high`` when the KPI has one."""
+    if high is None:
+        return number(low, decimals)
+    return f"{number(low, decimals)}–{number(high, decimals)}"
+
+
+def value_state(status: str | None) -> Text:
+    """The workflow status of a value (draft, submitted, approved, rejected)."""
+    return Text(status or "–", style=VALUE_STYLE.get(status, "dim"))
