@@ -136,3 +136,15 @@ class ActionsProvider(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(action.description), self._runner(action),
                           text=action.description, help=action.help)
+
+
+def _merge_feature_areas() -> None:
+    global ACTIONS
+    from pmtui.action_sets import extra  # noqa: PLC0415 - those modules import PmAction from here
+
+    scopes, found = extra()
+    SCOPES.update(scopes)
+    ACTIONS = ACTIONS + found
+
+
+_merge_feature_areas()

@@ -181,6 +181,17 @@ class PmApp(App[None]):
         """Dismiss every notice (the integrity warning stays until this is asked for)."""
         self.clear_notifications()
 
+    def action_open_screen(self, name: str) -> None:
+        """Open a feature area's screen by its registered name (see ``screens/registry.py``)."""
+        from pmtui.screens import registry  # noqa: PLC0415
+
+        try:
+            screen = registry.load(name)()
+        except KeyError:
+            self.notify(f"No screen named {name!r}.", severity="error", markup=False)
+            return
+        self.push_screen(screen)
+
     def action_show_help(self) -> None:
         """Show the keys (once: pressing ? on the help screen does nothing)."""
         if not isinstance(self.screen, HelpScreen):

@@ -1,0 +1,24 @@
+"""Actions of feature areas, merged into :data:`pmtui.actions.ACTIONS`.
+
+Each module listed in :data:`MODULES` defines ``SCOPES`` (scope -> help-screen title)
+and ``ACTIONS`` (a tuple of :class:`pmtui.actions.PmAction`). Keeping them apart lets
+feature areas grow without editing one long tuple.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+#: Feature-area modules, in the order their actions appear in help and the palette.
+MODULES: tuple[str, ...] = ()
+
+
+def extra():
+    """(scopes, actions) contributed by every module in :data:`MODULES`."""
+    scopes: dict[str, str] = {}
+    found: list = []
+    for name in MODULES:
+        module = importlib.import_module(f"pmtui.action_sets.{name}")
+        scopes.update(getattr(module, "SCOPES", {}))
+        found.extend(module.ACTIONS)
+    return scopes, tuple(found)

@@ -1,0 +1,18 @@
+"""Screens the app opens by name (``action_open_screen('strategy-map')``).
+
+Feature areas add an entry here and an app-scoped action in their
+:mod:`pmtui.action_sets` module whose action is ``open_screen('<name>')``.
+Values are ``"module:Class"`` so that screens load only when opened.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+SCREENS: dict[str, str] = {}
+
+
+def load(name: str):
+    """The screen class registered under ``name`` (KeyError when unknown)."""
+    module, _, cls = SCREENS[name].partition(":")
+    return getattr(importlib.import_module(module), cls)
