@@ -33,8 +33,21 @@ SETTINGS: dict[str, Any] = {
     "allow_download": False,
 }
 
-#: The published views (created by the ``create_published_views`` migration).
-PUBLISHED_VIEWS = ("pub_kpi_results", "pub_unit_scorecard", "pub_audit_log")
+#: Feature areas describe their own views and canned queries in ``areas/<area>.yaml``
+#: (keys ``tables`` and ``queries``, as under a database in the main YAML); they are
+#: merged into the ``pmtui`` database entry, so that each area owns its own file.
+AREAS_PATH = Path(__file__).with_name("areas")
+
+
+def _area_fragments() -> list[dict]:
+    import yaml  # noqa: PLC0415 - only publishing needs PyYAML
+
+    return [yaml.safe_load(path.read_text(encoding="utf-8")) or {} for path in sorted(AREAS_PATH.glob("*.yaml"))]
+
+
+#: The published views: the core ones (``create_published_views`` migration) and the areas'.
+PUBLISHED_VIEWS = ("pub_kpi_results", "pub_unit_scorecard", "pub_audit_log") + tuple(
+    name for fragment in _area_fragments() for name in fragment.get("tables", {}))
 
 
 @lru_cache(maxsize=1)
@@ -46,8 +59,13 @@ def _load(path: Path) -> dict:
 
 
 def load_config(path: Path = CONFIG_PATH) -> dict:
-    """The YAML config as a dict (a fresh copy each call, safe to modify)."""
-    return copy.deepcopy(_load(Path(path)))
+    """The YAML config with the areas' fragments merged in (a fresh copy each call)."""
+    config = copy.deepcopy(_load(Path(path)))
+    database = config.setdefault("databases", {}).setdefault(CONFIG_DATABASE, {})
+    for fragment in _area_fragments():
+        for key in ("tables", "queries"):
+            database.setdefault(key, {}).update(fragment.get(key, {}))
+    return config
 
 
 def database_name(db_path: str | Path) -> str:
