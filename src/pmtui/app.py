@@ -65,8 +65,9 @@ class PmApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(self, db_path: str, user: str | None, clock: Callable[[], datetime], readonly: bool = False,
-                 *, cursor_blink: bool = True) -> None:
+                 *, cursor_blink: bool = True, notice: str | None = None) -> None:
         super().__init__()
+        self.notice = notice
         self.db_path = str(db_path)
         self.user = user
         self.clock = clock
@@ -91,6 +92,8 @@ class PmApp(App[None]):
         else:
             self.sub_title = f"{self.user}{' (read-only)' if self.readonly else ''}"
         self.push_screen(ScorecardScreen())
+        if self.notice:  # e.g. where Datasette is serving, printed before the TUI took the screen
+            self.notify(self.notice, title="pmtui", timeout=20, markup=False)
 
     def on_unmount(self) -> None:
         """Close the app's own connection and stop a verification still running."""
@@ -191,6 +194,16 @@ class PmApp(App[None]):
             self.notify(f"No screen named {name!r}.", severity="error", markup=False)
             return
         self.push_screen(screen)
+
+    def action_open_spc_chart(self) -> None:
+        """Open the XmR chart of the KPI on screen (the KPI screen's ``kpi`` and ``unit``)."""
+        kpi, unit = getattr(self.screen, "kpi", None), getattr(self.screen, "unit", None)
+        if not (kpi and unit):
+            self.notify("Open a KPI first (Enter on a KPI of the scorecard).", severity="warning", markup=False)
+            return
+        from pmtui.screens.spc_chart import SpcChartScreen  # noqa: PLC0415 - loads plotext only when asked
+
+        self.push_screen(SpcChartScreen(kpi, unit))
 
     def action_show_help(self) -> None:
         """Show the keys (once: pressing ? on the help screen does nothing)."""

@@ -65,7 +65,8 @@ def demo_cmd(env: Env, no_tui: bool, rebuild: bool, port: int | None) -> None:
         server.wait_until_up(process.url, timeout=30, proc=process)
         click.echo(f"Datasette is serving {path} at {process.url}  (log: {log_path})", err=True)
         click.echo(f"Unit scorecard page: {process.url}-/pmtui/scorecard", err=True)
-        run_tui(env)
+        run_tui(env, notice=f"Datasette is serving this file at {process.url} (scorecard page:"
+                            f" {process.url}-/pmtui/scorecard). Quitting stops it.")
     finally:
         server.stop(process)
     click.echo(f"Datasette at {process.url} stopped.", err=True)
