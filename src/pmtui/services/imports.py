@@ -13,12 +13,13 @@ import hashlib
 import io
 import math
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from pmtui.core import periods, validation
+from pmtui.core import canonical, periods, validation
 from pmtui.services import users
 from pmtui.services.errors import PmError, Problem, ValidationFailed
 from pmtui.store import audit
@@ -216,20 +217,25 @@ def _write(conn, path: Path, rows: list[tuple], lines: list[int], digest: str, *
         # Columns that are the same for the whole batch go in as SQL literals: binding them
         # per row would double executemany's cost. Actor names are validated identifiers.
         literal = ", ".join(_quote(v) for v in (status, actor, stamp, submitted[0], submitted[1], seq))
-        with _insert_guard_suspended(conn):
+        common = {"status": status, "entered_by": actor, "entered_at": stamp, "submitted_by": submitted[0],
+                  "submitted_at": submitted[1], "decided_by": None, "decided_at": None, "reason": None,
+                  "batch_seq": seq}
+        payload = {"file": path.name, "sha256": digest, "first_id": next_id, "common": common,
+                   "columns": AUDIT_COLUMNS, "rows": rows}
+        # Serialise the audit entry in a thread while SQLite inserts: executemany releases
+        # the GIL inside each sqlite3_step, so the two overlap.
+        with ThreadPoolExecutor(max_workers=1) as pool, _insert_guard_suspended(conn):
+            entry_text = pool.submit(canonical.dumps, payload)
             conn.executemany(
                 "INSERT INTO measurements (kpi_id, unit_id, period, value, comment, status, entered_by,"
                 f" entered_at, submitted_by, submitted_at, batch_seq) VALUES (?, ?, ?, ?, ?, {literal})",
                 _report(rows, progress) if progress else rows)
+            new_text = entry_text.result()
         # Within this write-locked transaction SQLite numbers new rows max(id)+1 onwards.
         if conn.execute("SELECT max(id) FROM measurements").fetchone()[0] != next_id + len(rows) - 1:
             raise PmError("internal error: imported rows were not numbered consecutively; nothing imported")
-        common = {"status": status, "entered_by": actor, "entered_at": stamp, "submitted_by": submitted[0],
-                  "submitted_at": submitted[1], "decided_by": None, "decided_at": None, "reason": None,
-                  "batch_seq": seq}
         audit.append(conn, actor=actor, now=now, action="measurement.import", entity="measurements",
-                     key=f"batch:{seq}", new={"file": path.name, "sha256": digest, "first_id": next_id,
-                                              "common": common, "columns": AUDIT_COLUMNS, "rows": rows})
+                     key=f"batch:{seq}", new_text=new_text)
     periods_seen = sorted({r[2] for r in rows})
     return ImportResult(len(rows), len({r[1] for r in rows}), len({r[0] for r in rows}), periods_seen[0],
                         periods_seen[-1], status, seq, digest)

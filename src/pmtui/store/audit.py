@@ -39,8 +39,13 @@ def append(
     old: Any = None,
     new: Any = None,
     reason: str | None = None,
+    new_text: str | None = None,
 ) -> int:
-    """Append one entry to the chain and return its sequence number."""
+    """Append one entry to the chain and return its sequence number.
+
+    ``new_text`` is ``new`` already serialised with :func:`pmtui.core.canonical.dumps`
+    (a bulk import prepares its large entry while the rows are being inserted).
+    """
     seq, prev = head(conn)
     entry = {
         "seq": seq + 1,
@@ -50,7 +55,7 @@ def append(
         "entity": entity,
         "entity_key": str(key),
         "old": None if old is None else canonical.dumps(old),
-        "new": None if new is None else canonical.dumps(new),
+        "new": new_text if new_text is not None else (None if new is None else canonical.dumps(new)),
         "reason": reason,
     }
     entry["hash"] = canonical.entry_hash(prev, entry)
