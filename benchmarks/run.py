@@ -7,6 +7,8 @@ Targets (from the issues):
   vs the sqlite3 shell's ``.import`` of the same CSV: goal <= 2x.
 - first paint: the TUI's scorecard on the large file vs on the demo file: goal <= 1.5x.
 - SPC: XmR over every series of the large file (20,000 x 60 points), absolute seconds.
+- publish: the published home (scorecard) page's p95 vs a primary-key row page's p95 on
+  the published large file: goal <= 2x (``benchmarks/publish_bench.py``).
 
 Results go to ``benchmarks/out/results.json``. ``--quick`` uses a tenth of the KPIs
 (a smoke test of the harness, not a measurement).
@@ -25,7 +27,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from benchmarks import large, paint, spc_bench
+from benchmarks import large, paint, publish_bench, spc_bench
 
 OUT = Path(__file__).parent / "out"
 NOW = datetime(2026, 11, 26, 9, tzinfo=timezone.utc)
@@ -72,6 +74,8 @@ def main() -> None:
     results = {"import": bench_import(kpis)}
     results["first_paint"] = paint.bench_first_paint(OUT / "large.db", OUT / "demo.db", NOW)
     results["spc"] = spc_bench.bench_spc(OUT / "large.db")
+    # Published pages: home report vs a primary-key row page on the published large file.
+    results["publish"] = publish_bench.bench_published_pages(requests=20 if args.quick else publish_bench.REQUESTS)
     (OUT / "results.json").write_text(json.dumps(results, indent=1))
     for name, figures in results.items():
         print(f"{name:12} " + "  ".join(f"{k}={v}" for k, v in figures.items()))

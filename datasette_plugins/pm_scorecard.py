@@ -21,7 +21,7 @@ from datasette import Response, hookimpl
 from datasette.utils.asgi import BadRequest, NotFound
 
 from pmtui.core import periods
-from pmtui.services import framework, scorecard
+from pmtui.services import cognitive_load, framework, scorecard, settings
 from pmtui.services.errors import PmError
 from pmtui.store import queries
 
@@ -73,7 +73,8 @@ def load(conn: sqlite3.Connection, unit: str | None, period: str | None) -> dict
         raise PmError(f"unknown or unpublished unit {unit!r}: pick a unit on {PAGE_PATH}")
     # published=True leaves confidential objectives and KPIs out of the lines and the roll-ups.
     card = scorecard.build(conn, unit, period, published=True)
-    return {"company": framework.get_setting(conn, "company_name"), "units": units, "scorecard": card}
+    return {"company": framework.get_setting(conn, "company_name"), "units": units, "scorecard": card,
+            "cap": settings.scorecard_cap(conn)}
 
 
 def _number(value: float | None, decimals: int = 1) -> str:
@@ -141,6 +142,8 @@ def page_context(data: dict, page_url: str, audit_url: str) -> dict:
                     for p in card.periods[:PERIOD_LINKS]],
         "rows": rows(card),
         "audit_url": audit_url,
+        # Cognitive load (M2.6): the same warning as the TUI's scorecard summary.
+        "cap_warning": cognitive_load.warning(cognitive_load.kpi_count(card), data.get("cap", settings.DEFAULT_SCORECARD_CAP)),
     }
 
 

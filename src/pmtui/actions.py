@@ -142,9 +142,12 @@ def _merge_feature_areas() -> None:
     global ACTIONS
     from pmtui.action_sets import extra  # noqa: PLC0415 - those modules import PmAction from here
 
+    from dataclasses import replace  # noqa: PLC0415
+
     scopes, found = extra()
     SCOPES.update(scopes)
-    ACTIONS = ACTIONS + found
+    # App-wide keys of feature areas would crowd every footer: help (?) and the palette list them.
+    ACTIONS = ACTIONS + tuple(replace(a, show=False) if "app" in a.scopes else a for a in found)
 
 
 _merge_feature_areas()

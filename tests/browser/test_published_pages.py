@@ -52,8 +52,37 @@ def test_scorecard_and_views_render_without_console_errors(served, browser, tmp_
     page.goto(f"{served}-/pmtui/scorecard?unit=PLANT_B", wait_until="networkidle")
     assert page.locator(".pm-badge").count() > 5
 
-    database = served + "demo/pub_kpi_results?unit=PLANT_B&kpi=OTD_PCT"
+    # Anonymous visitors get the published public file (the live one answers 403).
+    database = served + "public/pub_kpi_results?unit=PLANT_B&kpi=OTD_PCT"
     page.goto(database, wait_until="networkidle")
     assert page.locator("table.rows-and-columns tbody tr").count() > 10
     assert page.locator(".pm-badge").count() > 0
     assert errors == [], errors
+
+
+def _watch_errors(page) -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
+
+
+def test_home_and_kpi_page_with_its_chart(served, browser, tmp_path):
+    """The performance report and a KPI page whose Vega-Lite chart renders from the vendored builds."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = _watch_errors(page)
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+
+    page.goto(f"{served}-/pmtui/home", wait_until="networkidle")
+    assert "Northwind Industries performance report" in page.title()
+    assert page.locator("table[aria-label=Units] tbody tr").count() > 5
+    assert "PACKAGING" not in page.content()
+    page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
+
+    page.goto(f"{served}-/pmtui/kpi?kpi=OTD_PCT&unit=PLANT_B", wait_until="networkidle")
+    page.wait_for_selector("#pm-chart svg", timeout=15000)
+    assert page.locator("#pm-chart svg path, #pm-chart svg .mark-line").count() > 0
+    page.screenshot(path=str(tmp_path / "kpi.png"), full_page=True)
+    assert errors == [], errors
+    assert all(url.startswith(served) for url in requests), "no request may leave the server (no CDN)"

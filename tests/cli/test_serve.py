@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import sys
+import urllib.error
 import urllib.request
 
 import pytest
@@ -93,7 +94,7 @@ class FakeProcess:
     def __init__(self, code: int = 0):
         self.url, self.code, self.stopped = "http://127.0.0.1:8999/", code, False
 
-    def wait(self):
+    def wait(self, timeout=None):
         return self.code
 
 
@@ -160,8 +161,11 @@ def test_real_server_answers_and_stops(mini_db, tmp_path):
             with opener.open(proc.url + "-/pmtui/scorecard?unit=BU_A&period=2026-07", timeout=10) as response:
                 html = response.read().decode()
             assert "Mini Co: scorecard of Unit A" in html and "pm-badge-green" in html
-            with opener.open(proc.url + "mini/pub_kpi_results.json?_shape=array", timeout=10) as response:
+            with opener.open(proc.url + "public/pub_kpi_results.json?_shape=array", timeout=10) as response:
                 assert json.load(response)
+            # The live file is served to no one anonymous (issue 5): only the published files are.
+            with pytest.raises(urllib.error.HTTPError, match="403"):
+                opener.open(proc.url + "mini/pub_kpi_results.json?_shape=array", timeout=10)
         finally:
             code = server.stop(proc, timeout=10)
     assert proc.poll() is not None, log.read_text()

@@ -11,7 +11,7 @@ from pmtui.screens.kpi import KpiScreen
 from pmtui.screens.scorecard import ScorecardScreen
 from tests.tui._pilot import make_app, press, settle, type_text
 
-KPI, UNIT, PERIOD = "OPEX", "PLANT_A", "2026-10"  # 2026-10: the latest closed period on 2026-11-26
+KPI, UNIT, PERIOD = "OTD_PCT", "DC_NORTH", "2026-10"  # latest closed period on 2026-11-26; the demo leaves it empty
 
 
 def _counts(db) -> tuple[int, int]:

@@ -28,7 +28,7 @@ async def test_shows_definition_targets_and_bounded_history(db):
         history = screen.query_one("#kpi-history", DataTable)
         assert 0 < history.row_count <= HISTORY
         periods = [r.key.value for r in history.ordered_rows]
-        assert periods[0] == "2026-09" and periods == sorted(periods, reverse=True)
+        assert periods[0] == "2026-10" and periods == sorted(periods, reverse=True)
         assert len(screen.detail.history) == history.row_count
         assert screen.query_one(TrendChart).plt is not None
 

@@ -26,7 +26,7 @@ async def test_opens_on_the_top_unit_at_its_latest_period(db):
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ScorecardScreen)
-        assert (screen.unit, screen.period) == ("GROUP", "2026-09")
+        assert (screen.unit, screen.period) == ("GROUP", "2026-10")
         assert screen.card.perspectives and screen.card.score is not None
         keys = [r.key.value for r in _table(app).ordered_rows]
         assert keys[0].startswith("P|") and any(k.startswith("O|") for k in keys)
@@ -37,11 +37,11 @@ async def test_period_keys_step_through_periods_with_data(db):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await press(pilot, "p", "p")
-        assert app.screen.period == "2026-07"
-        await press(pilot, "n")
         assert app.screen.period == "2026-08"
-        await press(pilot, "n", "n")  # the second one is past the latest: stays and says so
+        await press(pilot, "n")
         assert app.screen.period == "2026-09"
+        await press(pilot, "n", "n")  # the second one is past the latest: stays and says so
+        assert app.screen.period == "2026-10"
 
 
 async def test_unit_picker_lists_the_tree_and_filters(db):
@@ -55,7 +55,7 @@ async def test_unit_picker_lists_the_tree_and_filters(db):
         await type_text(pilot, "plant_a")
         await press(pilot, "enter")
         assert isinstance(app.screen, ScorecardScreen)
-        assert app.screen.unit == "PLANT_A" and app.screen.period == "2026-09"
+        assert app.screen.unit == "PLANT_A" and app.screen.period == "2026-10"
 
 
 async def test_enter_expands_an_objective_and_opens_a_kpi(db):

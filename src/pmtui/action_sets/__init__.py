@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 
 #: Feature-area modules, in the order their actions appear in help and the palette.
-MODULES: tuple[str, ...] = ()
+MODULES: tuple[str, ...] = ("strategy", "allocation", "drivers", "measurement", "spc")
 
 
 def extra():

@@ -9,6 +9,7 @@ import click
 from pmtui.cli import cli
 from pmtui.cli.context import Env, pass_env
 from pmtui.cli.output import emit, json_option
+from pmtui.cli.publish_cmds import DefaultGroup
 
 
 @cli.group()
@@ -62,17 +63,54 @@ def audit_anchor(env: Env) -> None:
     click.echo(f"anchor written to {path}")
 
 
-@cli.command("snapshot")
+@cli.group("snapshot", cls=DefaultGroup, default="take")
+def snapshot_group() -> None:
+    """Shareable snapshots: `pmtui snapshot OUT.db [--redact LEVEL]` and `pmtui snapshot verify OUT.db`.
+
+    `pmtui snapshot OUT.db` is the same as `pmtui snapshot take OUT.db`.
+
+    Example: pmtui --db demo/pmtui-demo.db snapshot share/pmtui-2026-11.db --redact internal
+    """
+
+
+@snapshot_group.command("take")
 @click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--redact", type=click.Choice(["public", "internal"]), default=None,
+              help="Redact the copy to this level (as `pmtui publish` does); default: a full copy.")
 @json_option
 @pass_env
-def snapshot_cmd(env: Env, out: str, as_json: bool) -> None:
-    """Write a consistent, integrity-checked copy of the file to OUT, with its anchor beside it.
+def snapshot_cmd(env: Env, out: str, redact: str | None, as_json: bool) -> None:
+    """Write a consistent, integrity-checked copy of the file to OUT, with its anchor and manifest beside it.
 
     Example: pmtui --db demo/pmtui-demo.db snapshot share/pmtui-2026-11.db
     """
     from pmtui.services import snapshots  # noqa: PLC0415
 
-    result = snapshots.snapshot(env.connect(), out, actor=env.user or "system", now=env.now)
+    result = snapshots.snapshot(env.connect(), out, actor=env.user or "system", now=env.now, redact=redact)
     emit(result, as_json, lambda: f"snapshot written to {result['path']} ({result['bytes']:,} bytes,"
-                                  f" {result['audit_entries']} audit entries, anchor {result['anchor']})")
+                                  f" {result['audit_entries']} audit entries, anchor {result['anchor']}"
+                                  + (f", redacted to {redact})" if redact else ")"))
+
+
+@snapshot_group.command("verify")
+@click.argument("path", type=click.Path(dir_okay=False))
+@json_option
+def snapshot_verify(path: str, as_json: bool) -> None:
+    """Check a snapshot against its manifest (content hash, audit head) and, unredacted, its audit trail.
+
+    Exits 1 when a check fails.
+
+    Example: pmtui snapshot verify share/pmtui-2026-11.db
+    """
+    from pmtui.services import snapshots  # noqa: PLC0415
+
+    result = snapshots.verify_snapshot(path)
+
+    def text() -> str:
+        lines = [f"{'ok    ' if c['ok'] else 'FAILED'} {c['check']}: {c['detail']}" for c in result["checks"]]
+        lines += [f"  [{f['kind']}] {f['message']}" for f in result["findings"]]
+        return "\n".join(lines + [("OK: " if result["ok"] else "FAILED: ") + result["path"]])
+
+    emit(result, as_json, text)
+    if not result["ok"]:
+        raise SystemExit(1)

@@ -1,16 +1,24 @@
-"""Launching Datasette on the live pmtui file.
+"""Launching Datasette on the published audiences' files (and the live pmtui file).
 
-The file is served mutable (never ``-i``): the TUI keeps writing it, and an immutable
-open would let Datasette cache counts and skip locking on a file that changes. Writes
-through Datasette still fail, because the guard triggers call ``pmtui_guard()``, which
-only pmtui's own connections define. The plugins come from the repository's
-``datasette_plugins/`` (pmtui is installed editable), the config from
-:mod:`pmtui.publish`.
+:func:`serve` first (re-)publishes ``FILE.published/public.db`` and ``internal.db`` when
+they are missing or older than the live file's audit head, then serves them with ``-i``
+(immutable: they never change once written) beside the live file. The live file is
+served mutable (never ``-i``: the TUI keeps writing it) and only to signed-in users of
+audience ``live``; anonymous visitors see the public file only (see
+:mod:`pmtui.publish.site`). Writes through Datasette fail, because the guard triggers
+call ``pmtui_guard()``, which only pmtui's own connections define.
+
+A re-publish replaces a file with ``os.replace``; a running Datasette keeps reading the
+old (immutable) file through its open connections, so :func:`serve`'s caller restarts
+the server to show the new one (``pmtui serve`` does, see its ``--refresh``). The
+plugins come from the repository's ``datasette_plugins/`` (pmtui is installed
+editable), the config from :mod:`pmtui.publish`.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -22,7 +30,7 @@ import urllib.request
 import weakref
 from pathlib import Path
 
-from pmtui.publish import CONFIG_PATH, database_name, metadata_for, setting_flags
+from pmtui.publish import CONFIG_PATH, database_name, setting_flags
 from pmtui.services.errors import PmError
 
 #: The repository root: src/pmtui/publish/server.py -> parents[3].
@@ -74,8 +82,8 @@ def url_for(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-def datasette_args(db_path: str | Path, port: int, *, host: str = "127.0.0.1",
-                   metadata: str | Path = CONFIG_PATH) -> list[str]:
+def datasette_args(db_path: str | Path | None, port: int, *, host: str = "127.0.0.1",
+                   metadata: str | Path = CONFIG_PATH, immutable: tuple = ()) -> list[str]:
     """The command line that serves ``db_path`` read-only with the pmtui plugins.
 
     Args:
@@ -83,12 +91,16 @@ def datasette_args(db_path: str | Path, port: int, *, host: str = "127.0.0.1",
         port: the TCP port.
         host: the interface (loopback by default: stakeholders reach it through a proxy).
         metadata: the config file; :func:`serve` passes a copy made for ``db_path``.
+        immutable: published files, served with ``-i``.
 
     Returns:
         The argument list for :class:`subprocess.Popen` (same Python, so the same venv).
     """
+    files = [str(db_path)] if db_path is not None else []
+    for path in immutable:
+        files += ["-i", str(path)]
     return [
-        sys.executable, "-m", "datasette", "serve", str(db_path),
+        sys.executable, "-m", "datasette", "serve", *files,
         "--host", host, "--port", str(port),
         "--plugins-dir", str(plugins_dir()),
         "--metadata", str(metadata),
@@ -108,14 +120,57 @@ def _prepare(db_path: Path) -> str | None:
         conn.close()
 
 
-def serve(db_path: str | Path, host: str = "127.0.0.1", port: int | None = None,
+def publish_if_stale(db_path: str | Path, *, force: bool = False) -> tuple[Path, bool]:
+    """Publish the audiences' files beside ``db_path`` when missing or stale.
+
+    Returns:
+        The folder and whether it was (re-)published.
+    """
+    from pmtui.services import publishing  # noqa: PLC0415
+    from pmtui.store.db import connect  # noqa: PLC0415
+
+    folder = publishing.published_folder(db_path)
+    conn = connect(db_path)
+    try:
+        if not force and not publishing.is_stale(conn, folder):
+            return folder, False
+        from datetime import datetime, timezone  # noqa: PLC0415
+
+        publishing.publish_all(conn, folder, now=datetime.now(timezone.utc))
+        return folder, True
+    finally:
+        conn.close()
+
+
+def _site_metadata(path: Path, folder: Path, company: str | None, live: bool) -> dict:
+    import sqlite3  # noqa: PLC0415
+
+    from pmtui.publish import passwords, site  # noqa: PLC0415
+    from pmtui.services import publishing  # noqa: PLC0415
+
+    published = {a: folder / f"{a}.db" for a in publishing.AUDIENCES}
+    tables, stamp = {}, None
+    for audience, file in published.items():
+        conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+        try:
+            tables[database_name(file)] = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            stamp = (publishing.file_marker(file) or {}).get(publishing.PUBLISHED_AT_KEY, stamp)
+        finally:
+            conn.close()
+    passwords.secret(folder)
+    return site.site_config(published, live=path if live else None, company=company,
+                            passwords=folder / "passwords.json", tables=tables, published_at=stamp)
+
+
+def serve(db_path: str | Path, host: str = "127.0.0.1", port: int | None = None, *, live: bool = True,
           **popen_kwargs) -> DatasetteProcess:
-    """Start Datasette on ``db_path`` in the background.
+    """Publish (when stale) and start Datasette on the published files in the background.
 
     Args:
         db_path: an existing pmtui file (migrated first if needed).
         host: the interface to listen on.
         port: the port, or None for a free one.
+        live: also serve the live file (to signed-in ``live`` users only).
         **popen_kwargs: passed to :class:`subprocess.Popen` (e.g. ``stderr``).
 
     Returns:
@@ -133,13 +188,20 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int | None = None,
         port = free_port(host)
     else:
         _check_port(host, port)
+    published, _ = publish_if_stale(path)
     # The config names the database after the file, so each launch gets its own copy.
     folder = tempfile.mkdtemp(prefix="pmtui-serve-")
     metadata = Path(folder) / "metadata.json"
-    metadata.write_text(json.dumps(metadata_for(database_name(path), company), indent=2), encoding="utf-8")
+    metadata.write_text(json.dumps(_site_metadata(path, published, company, live), indent=2), encoding="utf-8")
+    from pmtui.publish import passwords  # noqa: PLC0415
+    from pmtui.services.publishing import AUDIENCES  # noqa: PLC0415
+
+    # A fixed signing secret (from the environment, not argv) keeps sign-ins across restarts.
+    env = dict(popen_kwargs.pop("env", None) or os.environ, DATASETTE_SECRET=passwords.secret(published))
     try:
-        proc = DatasetteProcess(datasette_args(path, port, host=host, metadata=metadata),
-                                url=url_for(host, port), **popen_kwargs)
+        proc = DatasetteProcess(datasette_args(path if live else None, port, host=host, metadata=metadata,
+                                               immutable=tuple(published / f"{a}.db" for a in AUDIENCES)),
+                                url=url_for(host, port), env=env, **popen_kwargs)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

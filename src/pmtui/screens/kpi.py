@@ -23,6 +23,7 @@ from pmtui.services.errors import PmError
 from pmtui.services.scorecard import KpiDetail
 from pmtui.services.tui_reads import TargetItem, UnitItem
 from pmtui.widgets import status
+from pmtui.widgets.kpi_notes import KpiNotes
 from pmtui.widgets.trend import TrendChart
 
 #: Periods of history shown (the table never holds more rows than this).
@@ -76,6 +77,7 @@ class KpiScreen(Screen):
         with Horizontal(id="kpi-body"):
             yield DataTable(id="kpi-history", cursor_type="row")
             yield TrendChart(id="kpi-trend")
+        yield KpiNotes(id="kpi-notes")  # ratings and commentary beside the numbers (M2.4, M2.2)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -92,6 +94,7 @@ class KpiScreen(Screen):
         if self.period and self.period > last:
             last = self.period
         self._load(self.kpi, self.unit, last)
+        self.query_one(KpiNotes).load(self.kpi, self.unit)
 
     @work(thread=True, exclusive=True, group="kpi", exit_on_error=False)
     def _load(self, kpi: str, unit: str, last: str) -> None:

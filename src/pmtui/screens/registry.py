@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import importlib
 
-SCREENS: dict[str, str] = {}
+SCREENS: dict[str, str] = {
+    "spc-portfolio": "pmtui.screens.spc_portfolio:SpcPortfolioScreen",
+    "allocation": "pmtui.screens.allocation:AllocationScreen",
+    "drivers": "pmtui.screens.drivers:DriversScreen",
+    "strategy-map": "pmtui.screens.strategy_map:StrategyMapScreen",
+    "alignment": "pmtui.screens.alignment:AlignmentScreen",
+    "target-revisions": "pmtui.screens.revisions:RevisionsScreen",
+    "excluded-metrics": "pmtui.screens.excluded:ExcludedScreen",
+    "freshness": "pmtui.screens.freshness:FreshnessScreen",
+    "sources": "pmtui.screens.sources:SourcesScreen",
+}
 
 
 def load(name: str):

@@ -16,11 +16,13 @@ from pmtui import actions
 from pmtui.screens.entry import EntryTarget
 from pmtui.screens.kpi import KpiScreen
 from pmtui.screens.unit_picker import UnitPicker
-from pmtui.services import scorecard, tui_reads
+from pmtui.services import cognitive_load, scorecard, tui_reads
+from pmtui.services.cognitive_load import ViewLoad
 from pmtui.services.errors import PmError
 from pmtui.services.scorecard import Scorecard
 from pmtui.services.tui_reads import CascadedObjective, UnitItem
 from pmtui.widgets import status
+from pmtui.widgets.rated_scorecard_table import RatedScorecardTable
 from pmtui.widgets.scorecard_table import ScorecardTable, row_kind
 
 
@@ -38,6 +40,7 @@ class ScorecardScreen(Screen):
         card: Scorecard
         coverage: float | None
         cascade: dict[str, list[CascadedObjective]]
+        load: ViewLoad | None = None
 
     @dataclass
     class Failed(Message):
@@ -58,7 +61,7 @@ class ScorecardScreen(Screen):
         """Header, a summary of the unit, the scorecard table and the keys."""
         yield Header()
         yield Static("Loading…", id="summary")
-        yield ScorecardTable(id="scorecard-table")
+        yield RatedScorecardTable(id="scorecard-table")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -81,16 +84,18 @@ class ScorecardScreen(Screen):
                 # Keep the chosen period when the new unit has data for it, else its latest.
                 card = scorecard.build(conn, unit, period if period in choices else None)
                 cascade = tui_reads.cascaded(conn, [o.code for p in card.perspectives for o in p.objectives])
+                load = cognitive_load.view_load(conn, card)
         except (PmError, sqlite3.Error) as exc:
             self.post_message(self.Failed(str(exc)))
             return
-        self.post_message(self.Loaded(units, card, tui_reads.coverage(card), cascade))
+        self.post_message(self.Loaded(units, card, tui_reads.coverage(card), cascade, load))
 
     def on_scorecard_screen_loaded(self, message: Loaded) -> None:
         """Show what the worker read."""
         self.units, self.card, self.cascade = message.units, message.card, message.cascade
         self.unit, self.period = message.card.unit, message.card.period
-        self.query_one("#summary", Static).update(self._summary(message.card, message.coverage))
+        self.query_one("#summary", Static).update(self._summary(message.card, message.coverage, message.load))
+        self.query_one(RatedScorecardTable).ratings = message.load.ratings if message.load else {}
         self._redraw()
 
     def on_scorecard_screen_failed(self, message: Failed) -> None:
@@ -107,7 +112,7 @@ class ScorecardScreen(Screen):
             self.query_one(ScorecardTable).show(self.card, self.expanded, self.size.width, self.cascade)
 
     @staticmethod
-    def _summary(card: Scorecard, coverage: float | None) -> Text:
+    def _summary(card: Scorecard, coverage: float | None, load: ViewLoad | None = None) -> Text:
         position = ""
         if card.period in card.periods:
             position = f" ({card.periods.index(card.period) + 1} of {len(card.periods)})"
@@ -120,6 +125,8 @@ class ScorecardScreen(Screen):
         )
         if card.period is None:
             text.append("\nNo values yet for this unit: press e on a KPI to enter one.", style="dim")
+        if load is not None and load.warning:  # cognitive load (M2.6): too many KPIs to read at once
+            text.append(f"\n⚠ {load.warning}", style="bold yellow")
         return text
 
     def _selected(self) -> tuple[str, ...]:

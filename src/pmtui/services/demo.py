@@ -24,7 +24,9 @@ SIZED_UOMS = ("EUR k", "count", "t CO2e", "MWh")
 #: Months in which quarterly KPIs are reported.
 QUARTER_ENDS = ("03", "06", "09", "12")
 #: Modules with a ``populate(conn, *, now)`` that add a feature area's demo data, in order.
-EXTENSIONS: tuple[str, ...] = ()
+EXTENSIONS: tuple[str, ...] = ("pmtui.services.demo_strategy", "pmtui.services.demo_allocation",
+                               "pmtui.services.demo_measurement", "pmtui.services.demo_formulas",
+                               "pmtui.services.demo_spc")
 #: The user the demo TUI acts as.
 DEMO_USER = "demo"
 #: The demo definition, in the repository's fixtures folder (override with PMTUI_FIXTURES).
@@ -126,8 +128,8 @@ def _populate(conn, spec: dict, now: datetime) -> dict:
             for link in o.get("kpis", []):
                 fw.link_kpi(conn, o["code"], link["code"], link.get("weight", 1.0), **a)
         for o in objectives:
-            for effect in o.get("causes", []):
-                fw.link_objectives(conn, o["code"], effect, **a)
+            for cause in o.get("causes", []):  # "causes" lists the objectives that drive this one
+                fw.link_objectives(conn, cause, o["code"], **a)
     pairs = sorted({(link["code"], o["unit"]) for o in objectives for link in o.get("kpis", [])})
     kpis = {k["code"]: k for k in spec["kpis"]}
     values = {pair: _series(kpis[pair[0]], pair[1], months, spec) for pair in pairs}

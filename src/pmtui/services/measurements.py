@@ -97,9 +97,14 @@ def decide(conn, kpi: str, unit: str, period: str, *, approve: bool, reason: str
         raise PmError(f"refused by the {rule} ({key} was submitted by {row['submitted_by']})")
     status = "approved" if approve else "rejected"
     with atomic(conn):
-        return audit.update(conn, "measurements", row["id"], {"status": status, "decided_by": actor,
-                            "decided_at": utc_text(now), "reason": reason}, actor=actor, now=now,
-                            action=f"measurement.{status[:-1] if approve else 'reject'}", reason=reason)
+        decided = audit.update(conn, "measurements", row["id"], {"status": status, "decided_by": actor,
+                               "decided_at": utc_text(now), "reason": reason}, actor=actor, now=now,
+                               action=f"measurement.{status[:-1] if approve else 'reject'}", reason=reason)
+        if approve:  # calculated KPIs and SPC charts follow, in the same transaction
+            from pmtui.services import derived  # noqa: PLC0415 - derived imports services that import this one
+
+            derived.value_approved(conn, kpi_id, unit_id, period, now=now)
+        return decided
 
 
 def queue(conn: sqlite3.Connection, status: str = "submitted", limit: int = 500, offset: int = 0) -> list[dict]:

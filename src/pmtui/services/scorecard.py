@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
-from pmtui.core import periods, scoring
+from pmtui.core import periods, scoring, spc_status
 from pmtui.services.errors import NotFound
 from pmtui.store import queries
 
@@ -29,6 +29,7 @@ class KpiLine:
     target: float | None
     score: float | None
     status: str | None
+    spc: str | None = None  # in SPC mode: why the status is what it is (and which rule fired)
 
 
 @dataclass
@@ -112,6 +113,8 @@ def build(conn: sqlite3.Connection, unit: str, period: str | None = None, *, pub
             children.setdefault(o["parent_id"], []).append(o["id"])
     pending = 0
     if period:
+        unit_of = {o["id"]: o["unit_id"] for o in objectives}
+        spc_points = _spc_points(conn, set(unit_of.values()), period)
         for row in queries.objective_kpis(conn, uid, period):
             if row["objective_id"] not in lines or (published and row["confidentiality"] == "confidential"):
                 continue
@@ -120,9 +123,16 @@ def build(conn: sqlite3.Connection, unit: str, period: str | None = None, *, pub
             value = row["value"] if approved else None
             score = scoring.kpi_score(row["direction"], value, row["target"], row["amber"], row["target_high"],
                                       row["amber_high"]) if row["target"] is not None else None
+            status, why = scoring.status_for_score(score), None
+            point = spc_points.get((row["kpi_id"], unit_of[row["objective_id"]])) if approved else None
+            if point is not None:  # intervention follows SPC instead of the fixed thresholds
+                verdict = spc_status.verdict(point["special_cause"], point["rule"], spc_status.assurance(
+                    row["target"], point["lpl"], point["upl"], spc_status.IMPROVEMENT[row["direction"]]))
+                status, why = verdict.status, f"SPC: {verdict.reason}"
+                score = spc_status.STATUS_SCORE[status]
             lines[row["objective_id"]].kpis.append(KpiLine(
                 row["code"], row["name"], row["uom"], row["decimals"], row["weight"], row["value"], row["status"],
-                row["target"], score, scoring.status_for_score(score)))
+                row["target"], score, status, why))
 
     def roll(oid: int) -> ObjectiveLine:
         line = lines[oid]
@@ -145,6 +155,15 @@ def build(conn: sqlite3.Connection, unit: str, period: str | None = None, *, pub
         perspectives.append(PerspectiveLine(code, meta[code][0], meta[code][1], result.score, result.status, objs))
     overall = scoring.rollup((p.score, p.weight) for p in perspectives)
     return Scorecard(unit, name, period, choices, overall.score, overall.status, perspectives, pending)
+
+
+def _spc_points(conn, unit_ids: set[int], period: str) -> dict[tuple[int, int], sqlite3.Row]:
+    """(kpi_id, unit_id) -> the cached SPC point of ``period`` for KPIs in SPC mode (primary-key look-ups)."""
+    marks = ",".join("?" * len(unit_ids))
+    rows = conn.execute(f"SELECT r.kpi_id, r.unit_id, r.special_cause, r.rule, r.upl, r.lpl FROM spc_results r"
+                        f" WHERE r.unit_id IN ({marks}) AND r.period = ?"
+                        f" AND r.kpi_id IN (SELECT id FROM kpis WHERE spc_mode = 1)", [*unit_ids, period])
+    return {(r["kpi_id"], r["unit_id"]): r for r in rows}
 
 
 def _public_objectives(conn, objectives: list) -> list:

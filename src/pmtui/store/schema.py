@@ -247,3 +247,14 @@ def create_framework_design(db) -> None:
 
 
 STEPS.append(("create_framework_design", create_framework_design))
+
+from pmtui.store.schema_measurement import create_measurement_views  # noqa: E402
+STEPS.append(("create_measurement_views", create_measurement_views))
+from pmtui.store.schema_strategy import create_strategy_views  # noqa: E402
+STEPS.append(("create_strategy_views", create_strategy_views))
+from pmtui.store.schema_allocation import create_allocation_views  # noqa: E402
+STEPS.append(("create_allocation_views", create_allocation_views))
+from pmtui.store.schema_drivers import create_drivers_views  # noqa: E402
+STEPS.append(("create_drivers_views", create_drivers_views))
+from pmtui.store.schema_spc import create_spc_views  # noqa: E402
+STEPS.append(("create_spc_views", create_spc_views))
