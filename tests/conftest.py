@@ -38,6 +38,24 @@ def mini_db(tmp_path):
     return path
 
 
+@pytest.fixture
+def run(mini_db, monkeypatch):
+    """Invoke ``pmtui`` on the mini company file: ``run(*args, user=None)`` returns the click result."""
+    from click.testing import CliRunner
+
+    from pmtui.cli import cli
+
+    monkeypatch.setenv("PMTUI_NOW", "2026-11-26T09:00:00Z")
+    monkeypatch.setenv("PMTUI_DB", str(mini_db))
+    monkeypatch.delenv("PMTUI_USER", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args, user=None):
+        prefix = ["--user", user] if user else []
+        return runner.invoke(cli, [*prefix, *args], catch_exceptions=False)
+    return invoke
+
+
 @pytest.fixture(scope="session")
 def _demo_master(tmp_path_factory):
     from pmtui.services import demo

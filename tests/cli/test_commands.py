@@ -10,19 +10,6 @@ from click.testing import CliRunner
 from pmtui.cli import cli
 
 
-@pytest.fixture
-def run(mini_db, monkeypatch):
-    monkeypatch.setenv("PMTUI_NOW", "2026-11-26T09:00:00Z")
-    monkeypatch.setenv("PMTUI_DB", str(mini_db))
-    monkeypatch.delenv("PMTUI_USER", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args, user=None):
-        prefix = ["--user", user] if user else []
-        return runner.invoke(cli, [*prefix, *args], catch_exceptions=False)
-    return invoke
-
-
 def test_audit_verify_ok_and_json(run):
     result = run("audit", "verify")
     assert result.exit_code == 0, result.output

@@ -10,19 +10,6 @@ from click.testing import CliRunner
 from pmtui.cli import cli
 
 
-@pytest.fixture
-def run(mini_db, monkeypatch):
-    monkeypatch.setenv("PMTUI_NOW", "2026-11-26T09:00:00Z")
-    monkeypatch.setenv("PMTUI_DB", str(mini_db))
-    monkeypatch.delenv("PMTUI_USER", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args, user=None):
-        prefix = ["--user", user] if user else []
-        return runner.invoke(cli, [*prefix, *args], catch_exceptions=False)
-    return invoke
-
-
 def test_cycles_add_list_and_alignment_json(run):
     added = run("cycles", "add", "--code", "FY2026", "--name", "Fiscal year 2026", "--start", "2026-01",
                 "--end", "2026-12", user="admin")
