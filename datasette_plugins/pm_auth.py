@@ -17,6 +17,7 @@ from html import escape
 
 from datasette import Response, hookimpl
 
+from pmtui.publish.web import compiled
 from pmtui.publish import passwords
 
 PLUGIN_KEY = "pmtui"
@@ -71,7 +72,7 @@ def actor_from_request(datasette, request):
 
 
 async def _form(datasette, request, message: str = "", username: str = "", status: int = 200):
-    template = datasette.jinja_env.from_string(FORM)
+    template = compiled(datasette, FORM)
     html = await datasette.render_template(template, {"message": message, "username": username}, request=request)
     return Response.html(html, status=status)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from datasette import Response, hookimpl
 
+from pmtui.publish.web import compiled
 from pmtui.core import textdiff
 
 PAGE_PATH = "/-/pmtui/variants"
@@ -52,8 +53,7 @@ async def variants_page(datasette, request):
     kpi = parse_query(request.args)
     db = _database(datasette)
     items = await db.execute_fn(lambda conn: load(conn, kpi))
-    # Templates of a --plugins-dir are not on Datasette's loader: compile ours in its environment.
-    template = datasette.jinja_env.from_string(TEMPLATE_FILE.read_text(encoding="utf-8"))
+    template = compiled(datasette, TEMPLATE_FILE)
     context = {"title": "Regional KPI variants", "items": items, "kpi": kpi,
                "view_url": datasette.urls.table(db.name, "pub_kpi_variants")}
     return Response.html(await datasette.render_template(template, context, request=request))

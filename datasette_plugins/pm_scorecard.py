@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 from datasette import Response, hookimpl
 from datasette.utils.asgi import BadRequest, NotFound
 
+from pmtui.publish.web import compiled
 from pmtui.core import periods
 from pmtui.services import cognitive_load, framework, scorecard, settings
 from pmtui.services.errors import PmError
@@ -184,9 +185,7 @@ async def scorecard_page(datasette, request):
     except PmError as exc:
         raise NotFound(_sentence(exc)) from None
     context = page_context(data, datasette.urls.path(PAGE_PATH), datasette.urls.table(db.name, "pub_audit_log"))
-    # Datasette only loads templates/ of installed plugin packages, not of --plugins-dir
-    # modules: compile ours in Datasette's environment so it can extend base.html.
-    template = datasette.jinja_env.from_string(TEMPLATE_FILE.read_text(encoding="utf-8"))
+    template = compiled(datasette, TEMPLATE_FILE)
     return Response.html(await datasette.render_template(template, context, request=request))
 
 

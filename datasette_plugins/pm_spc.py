@@ -20,6 +20,7 @@ from datasette import Response, hookimpl
 from datasette.utils.asgi import BadRequest, NotFound
 from markupsafe import Markup
 
+from pmtui.publish.web import compiled
 from pmtui.core.spc_status import ASSURANCE_ICONS, VARIATION_ICONS
 from pmtui.publish.spc_svg import xmr_svg
 from pmtui.services import spc_reads
@@ -127,7 +128,7 @@ def _arg(args: Mapping[str, str], name: str) -> str:
 
 
 async def _render(datasette, request, source: str, context: dict) -> Response:
-    template = datasette.jinja_env.from_string(source)
+    template = compiled(datasette, source)
     return Response.html(await datasette.render_template(template, context, request=request))
 
 

@@ -19,6 +19,7 @@ from datasette import Response, hookimpl
 from datasette.utils.asgi import BadRequest, NotFound
 from markupsafe import Markup
 
+from pmtui.publish.web import compiled
 from pmtui.core import periods
 from pmtui.core.strategy_map import StrategyMap, layout
 from pmtui.services import strategy
@@ -160,8 +161,7 @@ async def strategy_map_page(datasette, request):
         "edges": [{"cause": e.cause, "effect": e.effect, "cause_name": names[e.cause], "effect_name": names[e.effect]}
                   for e in model.edges],
     }
-    # Compiled in Datasette's environment so it can extend base.html (see pm_scorecard).
-    template = datasette.jinja_env.from_string(TEMPLATE)
+    template = compiled(datasette, TEMPLATE)
     return Response.html(await datasette.render_template(template, context, request=request))
 
 

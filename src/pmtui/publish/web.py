@@ -64,14 +64,15 @@ def stamp(text: str | None) -> str | None:
 _TEMPLATES: dict = {}
 
 
-def compiled(datasette, path: Path):
-    """The template at ``path`` compiled once per Datasette instance.
+def compiled(datasette, source: Path | str):
+    """A template (a file, or template text) compiled once per Datasette instance.
 
     Templates of --plugins-dir modules are not on Datasette's loader, so they are compiled
     in its environment (to extend base.html); compiling on every request cost more than
     the page's queries.
     """
-    key = (id(datasette.jinja_env), str(path))
+    key = (id(datasette.jinja_env), str(source))
     if key not in _TEMPLATES:
-        _TEMPLATES[key] = datasette.jinja_env.from_string(path.read_text(encoding="utf-8"))
+        text = source.read_text(encoding="utf-8") if isinstance(source, Path) else source
+        _TEMPLATES[key] = datasette.jinja_env.from_string(text)
     return _TEMPLATES[key]
