@@ -55,7 +55,8 @@ class ImportResult:
         return self.__dict__.copy()
 
 
-def _decode(data: bytes) -> str:
+def decode(data: bytes) -> str:
+    """UTF-8 text of an uploaded file (BOM allowed); NUL bytes and bad UTF-8 name their row."""
     if b"\x00" in data:
         row = data[: data.index(b"\x00")].count(b"\n") + 1
         raise ValidationFailed([Problem(row, None, "contains a NUL byte (is this a binary or UTF-16 file?)")])
@@ -185,7 +186,7 @@ def import_measurements(conn, path: str | Path, *, actor: str, now: datetime, st
     except OSError as exc:
         raise PmError(f"cannot read {path}: {exc.strerror}") from None
     users.user_id_of(conn, actor)
-    rows, lines, problems = validate(conn, _decode(data), today_period=periods.of_date(now.date()))
+    rows, lines, problems = validate(conn, decode(data), today_period=periods.of_date(now.date()))
     if problems:
         raise ValidationFailed(problems, f"{path.name} refused, nothing imported")
     if not rows:

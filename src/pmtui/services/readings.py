@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pmtui.core import periods, validation
-from pmtui.services import users
+from pmtui.services import imports, users
 from pmtui.services.errors import PmError, Problem, ValidationFailed
 from pmtui.services.framework import id_of
 from pmtui.store import audit
@@ -34,14 +34,10 @@ def _text(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise PmError(f"cannot read {path}: {exc.strerror}") from None
-    if b"\x00" in data:
-        raise ValidationFailed([Problem(data[: data.index(b"\x00")].count(b"\n") + 1, None, "contains a NUL byte")],
-                               f"{path.name} refused, nothing imported")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationFailed([Problem(data[: exc.start].count(b"\n") + 1, None, "not valid UTF-8")],
-                               f"{path.name} refused, nothing imported") from None
+        return imports.decode(data)
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.problems, f"{path.name} refused, nothing imported") from None
 
 
 def validate(conn, text: str, today_period: str) -> tuple[list[dict], list[Problem]]:
