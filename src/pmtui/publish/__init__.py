@@ -39,10 +39,12 @@ SETTINGS: dict[str, Any] = {
 AREAS_PATH = Path(__file__).with_name("areas")
 
 
-def _area_fragments() -> list[dict]:
+@lru_cache(maxsize=1)
+def _area_fragments() -> tuple[dict, ...]:
+    """The areas' YAML files, read once per process (PUBLISHED_VIEWS and every config need them)."""
     import yaml  # noqa: PLC0415 - only publishing needs PyYAML
 
-    return [yaml.safe_load(path.read_text(encoding="utf-8")) or {} for path in sorted(AREAS_PATH.glob("*.yaml"))]
+    return tuple(yaml.safe_load(path.read_text(encoding="utf-8")) or {} for path in sorted(AREAS_PATH.glob("*.yaml")))
 
 
 #: The published views: the core ones (``create_published_views`` migration) and the areas'.
@@ -64,7 +66,7 @@ def load_config(path: Path = CONFIG_PATH) -> dict:
     database = config.setdefault("databases", {}).setdefault(CONFIG_DATABASE, {})
     for fragment in _area_fragments():
         for key in ("tables", "queries"):
-            database.setdefault(key, {}).update(fragment.get(key, {}))
+            database.setdefault(key, {}).update(copy.deepcopy(fragment.get(key, {})))
     return config
 
 
