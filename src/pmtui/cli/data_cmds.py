@@ -6,7 +6,7 @@ import click
 
 from pmtui.cli import cli
 from pmtui.cli.context import Env, pass_env
-from pmtui.cli.output import emit, json_option, table
+from pmtui.cli.output import emit, json_option, kpi_unit_period, table
 
 PROGRESS_FROM_ROWS = 5000
 
@@ -65,9 +65,7 @@ def _count_lines(path: str) -> int:
 
 
 @cli.command("enter")
-@click.option("--kpi", required=True, help="KPI code.")
-@click.option("--unit", required=True, help="Unit code.")
-@click.option("--period", required=True, help="Period YYYY-MM.")
+@kpi_unit_period
 @click.option("--value", required=True, help="The value (a decimal number).")
 @click.option("--comment", default=None, help="Commentary for the value.")
 @click.option("--submit", is_flag=True, help="Submit for approval instead of saving a draft.")
@@ -88,9 +86,7 @@ def enter_cmd(env: Env, kpi, unit, period, value, comment, submit, as_json) -> N
 def _decision_command(approve: bool):
     verb = "approve" if approve else "reject"
 
-    @click.option("--kpi", required=True, help="KPI code.")
-    @click.option("--unit", required=True, help="Unit code.")
-    @click.option("--period", required=True, help="Period YYYY-MM.")
+    @kpi_unit_period
     @click.option("--reason", required=not approve, default=None, help="Why (required to reject).")
     @json_option
     @pass_env

@@ -8,7 +8,7 @@ import click
 from pmtui.cli import cli
 from pmtui.cli.context import Env, pass_env
 from pmtui.cli.design_cmds import calendar_group
-from pmtui.cli.output import emit, json_option, table
+from pmtui.cli.output import emit, json_option, kpi_unit_period, table
 
 
 def _written(env: Env, conn) -> None:
@@ -245,9 +245,7 @@ def _calendar_text(data: dict) -> str:
 
 
 @cli.command("assess")
-@click.option("--kpi", required=True, help="KPI code.")
-@click.option("--unit", required=True, help="Unit code.")
-@click.option("--period", required=True, help="Period YYYY-MM.")
+@kpi_unit_period
 @click.option("--rating", required=True, help="1 critical, 2 concern, 3 on track with risks, 4 on track, 5 ahead.")
 @click.option("--comment", required=True, help="Why: what happened and what comes next.")
 @json_option

@@ -38,3 +38,10 @@ def _cell(value) -> str:
     if isinstance(value, list):
         return ", ".join(map(str, value))
     return str(value)
+
+
+def kpi_unit_period(fn):
+    """The ``--kpi``, ``--unit`` and ``--period`` options that locate one value."""
+    fn = click.option("--period", required=True, help="Period YYYY-MM.")(fn)
+    fn = click.option("--unit", required=True, help="Unit code.")(fn)
+    return click.option("--kpi", required=True, help="KPI code.")(fn)
