@@ -22,7 +22,6 @@ from pmtui.services.errors import PmError
 from pmtui.services.scorecard import Scorecard
 from pmtui.services.tui_reads import CascadedObjective, UnitItem
 from pmtui.widgets import status
-from pmtui.widgets.rated_scorecard_table import RatedScorecardTable
 from pmtui.widgets.scorecard_table import ScorecardTable, row_kind
 
 
@@ -61,7 +60,7 @@ class ScorecardScreen(Screen):
         """Header, a summary of the unit, the scorecard table and the keys."""
         yield Header()
         yield Static("Loading…", id="summary")
-        yield RatedScorecardTable(id="scorecard-table")
+        yield ScorecardTable(id="scorecard-table")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -95,7 +94,7 @@ class ScorecardScreen(Screen):
         self.units, self.card, self.cascade = message.units, message.card, message.cascade
         self.unit, self.period = message.card.unit, message.card.period
         self.query_one("#summary", Static).update(self._summary(message.card, message.coverage, message.load))
-        self.query_one(RatedScorecardTable).ratings = message.load.ratings if message.load else {}
+        self.query_one(ScorecardTable).ratings = message.load.ratings if message.load else {}
         self._redraw()
 
     def on_scorecard_screen_failed(self, message: Failed) -> None:

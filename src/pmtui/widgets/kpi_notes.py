@@ -13,7 +13,7 @@ from textual.widgets import Static
 from pmtui.core import ratings, textdiff
 from pmtui.services import assessments, variants
 from pmtui.services.errors import PmError
-from pmtui.widgets.rated_scorecard_table import rating_badge
+from pmtui.widgets.status import rating_badge
 
 #: Characters of commentary shown per assessment (the CLI and Datasette show it all).
 COMMENT_CHARS = 160

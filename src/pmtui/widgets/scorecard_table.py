@@ -44,6 +44,8 @@ class ScorecardTable(DataTable):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        #: Managers' ratings (M2.4) by KPI code for the period shown, drawn before KPI names.
+        self.ratings: dict[str, int] = {}
 
     def show(self, card: Scorecard, expanded: set[str], width: int,
              children: dict[str, list[CascadedObjective]] | None = None) -> None:
@@ -78,7 +80,9 @@ class ScorecardTable(DataTable):
             self.add_row(Text("      no KPIs and nothing cascaded below", style="dim italic"),
                          "", "", "", "", "", key=f"N|{objective.code}")
         for kpi in objective.kpis:
-            self.add_row(Text.assemble("      ", (kpi.code, "bold"), " ", kpi.name), _kpi_status(kpi),
+            name = Text.assemble("    ", status.rating_badge(self.ratings.get(kpi.code)), " ", (kpi.code, "bold"), " ",
+                                 kpi.name)
+            self.add_row(name, _kpi_status(kpi),
                          status.score(kpi.score), "",
                          Text(status.number(kpi.value, kpi.decimals), justify="right"),
                          Text(status.number(kpi.target, kpi.decimals), justify="right"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from pmtui.core import scoring
+from pmtui.core import ratings, scoring
 
 #: Rich style per RAG status; ``None`` (not scored) is dim.
 RAG_STYLE = {"green": "bold green", "amber": "bold yellow", "red": "bold red", None: "dim"}
@@ -43,3 +43,14 @@ def target(low: float | None, high: float | None, decimals: int = 1) -> str:
 def value_state(status: str | None) -> Text:
     """The workflow status of a value (draft, submitted, approved, rejected)."""
     return Text(status or "–", style=VALUE_STYLE.get(status, "dim"))
+
+
+#: Circled digits keep a manager rating one cell wide, so names stay aligned.
+RATING_MARKS = {1: "①", 2: "②", 3: "③", 4: "④", 5: "⑤"}
+
+
+def rating_badge(rating: int | None) -> Text:
+    """A one-cell badge for a manager rating, coloured like a RAG status (blank when none)."""
+    if rating not in RATING_MARKS:
+        return Text(" ")
+    return Text(RATING_MARKS[rating], style=RAG_STYLE[ratings.COLOUR[rating]])
