@@ -150,6 +150,12 @@ class PmApp(App[None]):
         self.notify("This file was changed outside pmtui:\n" + "\n".join(lines), title="Integrity warning",
                     severity="warning", timeout=PERSISTENT, markup=False)
 
+    def switch_user(self, name: str) -> None:
+        """Act as ``name`` from now on (the caller has audited the switch) and read every screen again."""
+        self.user = name
+        self.sub_title = f"{name}{' (read-only)' if self.readonly else ''}"
+        self.refresh_screens()
+
     def entry_refusal(self) -> str | None:
         """Why values cannot be entered in this session, or None when they can."""
         if self.readonly:
@@ -189,11 +195,17 @@ class PmApp(App[None]):
         from pmtui.screens import registry  # noqa: PLC0415
 
         try:
-            screen = registry.load(name)()
+            cls = registry.load(name)
         except KeyError:
             self.notify(f"No screen named {name!r}.", severity="error", markup=False)
             return
-        self.push_screen(screen)
+        # Screens that declare ACCEPTS_CONTEXT open filtered to what is on screen now: the
+        # KPI screen's KPI, unit and period, or the scorecard's unit and period.
+        context = {}
+        if getattr(cls, "ACCEPTS_CONTEXT", False):
+            context = {k: v for k in ("kpi", "unit", "period")
+                       if isinstance(v := getattr(self.screen, k, None), str) and v}
+        self.push_screen(cls(**context))
 
     def action_open_spc_chart(self) -> None:
         """Open the XmR chart of the KPI on screen (the KPI screen's ``kpi`` and ``unit``)."""

@@ -26,12 +26,15 @@ def _raw(path):
     return sqlite3.connect(path, isolation_level=None)
 
 
-def _without_trigger(raw, name, sql):
-    """Run ``sql`` with a trigger dropped, then put the trigger back exactly as it was."""
-    trigger = raw.execute("SELECT sql FROM sqlite_master WHERE name = ?", [name]).fetchone()[0]
-    raw.execute(f"DROP TRIGGER {name}")
+def _without_trigger(raw, names, sql):
+    """Run ``sql`` with triggers dropped, then put them back exactly as they were."""
+    names = [names] if isinstance(names, str) else names
+    triggers = [raw.execute("SELECT sql FROM sqlite_master WHERE name = ?", [n]).fetchone()[0] for n in names]
+    for name in names:
+        raw.execute(f"DROP TRIGGER {name}")
     raw.execute(sql)
-    raw.execute(trigger)
+    for trigger in triggers:
+        raw.execute(trigger)
 
 
 def test_intact_file_passes(mini_db):
@@ -118,7 +121,7 @@ def test_recomputed_chain_is_caught_by_the_anchor(mini_db):
 def test_changed_data_row_is_named(mini_db):
     raw = _raw(mini_db)
     mid = raw.execute("SELECT id FROM measurements ORDER BY id LIMIT 1").fetchone()[0]
-    _without_trigger(raw, "guard_measurements_update", f"UPDATE measurements SET value = value + 1 WHERE id = {mid}")
+    _without_trigger(raw, ["guard_measurements_update", "measurements_approved_locked"], f"UPDATE measurements SET value = value + 1 WHERE id = {mid}")
     findings = _verify(mini_db).findings
     assert [f.kind for f in findings] == ["replay"]
     assert f"measurements id={mid}" in findings[0].message
@@ -128,7 +131,7 @@ def test_unaudited_and_deleted_rows_are_named(mini_db):
     raw = _raw(mini_db)
     _without_trigger(raw, "guard_units_insert",
                      "INSERT INTO units (code, name, kind, parent_id) VALUES ('EVIL', 'Evil', 'team', 1)")
-    _without_trigger(raw, "guard_targets_delete", "DELETE FROM targets WHERE id = 1")
+    _without_trigger(raw, ["guard_targets_delete", "targets_no_delete"], "DELETE FROM targets WHERE id = 1")
     messages = [f.message for f in _verify(mini_db).findings]
     assert any("no audit entry" in m and "units" in m for m in messages)
     assert any("targets id=1" in m and "missing" in m for m in messages)

@@ -11,7 +11,8 @@ def _tamper(db) -> None:
     # What a user with the sqlite3 shell could do after defining the guard function.
     conn = sqlite3.connect(db)
     conn.create_function("pmtui_guard", 0, lambda: 1)
-    conn.execute("UPDATE measurements SET value = value + 1 WHERE id = (SELECT min(id) FROM measurements)")
+    # (approved values are also locked by triggers; a submitted one is guarded only)
+    conn.execute("UPDATE measurements SET value = value + 1 WHERE id = (SELECT min(id) FROM measurements WHERE status != 'approved')")
     conn.commit()
     conn.close()
 

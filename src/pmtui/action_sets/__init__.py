@@ -10,7 +10,8 @@ from __future__ import annotations
 import importlib
 
 #: Feature-area modules, in the order their actions appear in help and the palette.
-MODULES: tuple[str, ...] = ("strategy", "allocation", "drivers", "measurement", "spc")
+MODULES: tuple[str, ...] = ("strategy", "allocation", "drivers", "measurement", "spc", "initiatives", "reviews",
+                            "register", "corrections", "accountability", "controls", "disputes")
 
 
 def extra():

@@ -19,6 +19,20 @@ SCREENS: dict[str, str] = {
     "excluded-metrics": "pmtui.screens.excluded:ExcludedScreen",
     "freshness": "pmtui.screens.freshness:FreshnessScreen",
     "sources": "pmtui.screens.sources:SourcesScreen",
+    "initiatives": "pmtui.screens.initiatives:InitiativesScreen",
+    "meetings": "pmtui.screens.meetings:MeetingsScreen",
+    "actions": "pmtui.screens.actions:ActionsScreen",
+    "root-causes": "pmtui.screens.root_causes:RootCausesScreen",
+    "approvals": "pmtui.screens.approvals:ApprovalsScreen",
+    "user-switch": "pmtui.screens.approvals_dialogs:UserSwitchDialog",
+    "raci": "pmtui.screens.raci:RaciScreen",
+    "gaming": "pmtui.screens.gaming:GamingScreen",
+    "roles": "pmtui.screens.roles:RolesScreen",
+    "controls": "pmtui.screens.controls:ControlsScreen",
+    "audit-browser": "pmtui.screens.audit_browser:AuditBrowserScreen",
+    "disputes": "pmtui.screens.disputes:DisputesScreen",
+    "minutes": "pmtui.screens.minutes_search:MinutesSearchScreen",
+    "commentary": "pmtui.screens.commentary:CommentaryDialog",
 }
 
 

@@ -26,7 +26,10 @@ QUARTER_ENDS = ("03", "06", "09", "12")
 #: Modules with a ``populate(conn, *, now)`` that add a feature area's demo data, in order.
 EXTENSIONS: tuple[str, ...] = ("pmtui.services.demo_strategy", "pmtui.services.demo_allocation",
                                "pmtui.services.demo_measurement", "pmtui.services.demo_formulas",
-                               "pmtui.services.demo_spc")
+                               "pmtui.services.demo_spc", "pmtui.services.demo_initiatives",
+                               "pmtui.services.demo_actions", "pmtui.services.demo_reviews",
+                               "pmtui.services.demo_corrections", "pmtui.services.demo_governance",
+                               "pmtui.services.demo_disputes", "pmtui.services.demo_controls")
 #: The user the demo TUI acts as.
 DEMO_USER = "demo"
 #: The demo definition, in the repository's fixtures folder (override with PMTUI_FIXTURES).
@@ -105,6 +108,7 @@ def _populate(conn, spec: dict, now: datetime) -> dict:
     with atomic(conn):
         fw.set_setting(conn, "company_name", company["name"], **a)
         fw.set_setting(conn, "currency", company.get("currency", "EUR"), **a)
+        fw.set_setting(conn, "commentary_required_from", "2026-11-10", **a)  # adopted after the October close (M7.5)
         for unit in spec["units"]:
             fw.create_unit(conn, unit["code"], unit["name"], unit["kind"], unit.get("parent"),
                            unit.get("confidentiality", "public"), **a)

@@ -154,9 +154,11 @@ CORE_GUARDED = (
 )
 
 from pmtui.store.schema_design import DESIGN_SQL, DESIGN_TABLES  # noqa: E402
+from pmtui.store.schema_execution import EXECUTION_SQL, EXECUTION_TABLES  # noqa: E402
+from pmtui.store.schema_governance import GOVERNANCE_SQL, GOVERNANCE_TABLES  # noqa: E402
 
 #: Every table whose writes must come with an audit record (guarded by triggers).
-GUARDED_TABLES = CORE_GUARDED + DESIGN_TABLES
+GUARDED_TABLES = CORE_GUARDED + DESIGN_TABLES + EXECUTION_TABLES + GOVERNANCE_TABLES
 
 #: Natural primary-key column of each guarded table (the audit ``entity_key``).
 KEY_COLUMN = {table: "id" for table in GUARDED_TABLES} | {"settings": "key"}
@@ -258,3 +260,34 @@ from pmtui.store.schema_drivers import create_drivers_views  # noqa: E402
 STEPS.append(("create_drivers_views", create_drivers_views))
 from pmtui.store.schema_spc import create_spc_views  # noqa: E402
 STEPS.append(("create_spc_views", create_spc_views))
+
+
+def create_execution(db) -> None:
+    """Initiatives, milestones, slippage alerts, review meetings, root causes and the action register."""
+    run_script(db.conn, EXECUTION_SQL + "\n".join(guard_sql(t) for t in EXECUTION_TABLES))
+
+
+def create_governance(db) -> None:
+    """Corrections of approved values, RACI, escalation, incentives, disputes, controls and commentary."""
+    run_script(db.conn, GOVERNANCE_SQL + "\n".join(guard_sql(t) for t in GOVERNANCE_TABLES))
+
+
+STEPS.append(("create_execution", create_execution))
+STEPS.append(("create_governance", create_governance))
+
+
+def _views_step(area: str) -> Callable:
+    """The step that creates the published views of ``pmtui.store.views_<area>`` (its ``VIEWS``)."""
+    def step(db) -> None:
+        import importlib  # noqa: PLC0415
+
+        run_script(db.conn, importlib.import_module(f"pmtui.store.views_{area}").VIEWS)
+
+    step.__doc__ = f"Published views of the {area} area."
+    return step
+
+
+#: Feature areas of execution and governance, each with a ``views_<area>`` module.
+VIEW_AREAS = ("initiatives", "reviews", "actions", "corrections", "accountability", "controls", "disputes")
+for _area in VIEW_AREAS:
+    STEPS.append((f"create_{_area}_views", _views_step(_area)))
