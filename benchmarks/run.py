@@ -66,15 +66,19 @@ def main() -> None:
     """Entry point: run every benchmark and print a summary."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a tenth of the KPIs (harness smoke test)")
+    parser.add_argument("--only", choices=("publish",),
+                        help="run one benchmark (publish: reuses benchmarks/out/large-approved.db once built)")
     args = parser.parse_args()
-    if shutil.which("sqlite3") is None:
-        sys.exit("the sqlite3 shell is needed for the import baseline (apt-get install sqlite3)")
     OUT.mkdir(exist_ok=True)
-    kpis = large.KPIS // 10 if args.quick else large.KPIS
-    results = {"import": bench_import(kpis)}
-    results["first_paint"] = paint.bench_first_paint(OUT / "large.db", OUT / "demo.db", NOW)
-    results["spc"] = spc_bench.bench_spc(OUT / "large.db")
-    # Published pages: home report vs a primary-key row page on the published large file.
+    results = json.loads((OUT / "results.json").read_text()) if args.only and (OUT / "results.json").exists() else {}
+    if not args.only:
+        if shutil.which("sqlite3") is None:
+            sys.exit("the sqlite3 shell is needed for the import baseline (apt-get install sqlite3)")
+        kpis = large.KPIS // 10 if args.quick else large.KPIS
+        results["import"] = bench_import(kpis)
+        results["first_paint"] = paint.bench_first_paint(OUT / "large.db", OUT / "demo.db", NOW)
+        results["spc"] = spc_bench.bench_spc(OUT / "large.db")
+    # Published pages: scorecard and home pages vs a primary-key row page on the published large file.
     results["publish"] = publish_bench.bench_published_pages(requests=20 if args.quick else publish_bench.REQUESTS)
     (OUT / "results.json").write_text(json.dumps(results, indent=1))
     for name, figures in results.items():

@@ -44,7 +44,8 @@ async def kpi_page(datasette, request):
     path = datasette.urls.path("/-/pmtui/kpi")
     company = data.get("company") or "pmtui"
     context = data | {
-        "title": f"{company}: {data['kpi']['name']} at {data['unit'] or 'no unit'}",
+        "title": f"{company}: {data['kpi']['name']} at {data['unit'] or 'no unit'}"
+                 + (f", published {data['published_at'][:10]}" if data.get("published_at") else ""),
         "published_at": stamp(data.get("published_at")),
         "units": [{"code": u, "current": u == data["unit"],
                    "href": path + "?" + urlencode({"db": db.name, "kpi": kpi, "unit": u})} for u in data["units"]],

@@ -18,9 +18,11 @@ from datasette import Response, hookimpl
 from datasette.utils.asgi import NotFound
 
 from pmtui.publish import pages
-from pmtui.publish.web import audiences, compiled, pick_database, stamp, with_rows
+from pmtui.publish.web import audiences, compiled, pick_database, render_fragment, stamp, with_rows
 
 TEMPLATE_FILE = Path(__file__).parent / "templates" / "pmtui_home.html"
+UNITS_FILE = Path(__file__).parent / "templates" / "pmtui_home_units.html"
+KPIS_FILE = Path(__file__).parent / "templates" / "pmtui_home_kpis.html"
 VENDOR = Path(__file__).parent / "static" / "vendor"
 VENDOR_FILES = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
 
@@ -40,10 +42,13 @@ def home_context(datasette, data: dict, db_name: str, audience: str | None) -> d
     links = [{"href": urls.table(db_name, "pub_audit_log"), "label": "Audit log (newest first)"},
              {"href": urls.query(db_name, "audit_log_search"), "label": "Audit log: search by element, user, date"}]
     optional = data["optional"]
-    for table, query, label in (("pub_pending_approvals", "pending_approvals", "Approvals pending (counts only)"),
+    if optional.get("pub_actions"):
+        links += [{"href": urls.path("/-/pmtui/actions") + q(db=db_name), "label": "Action register"},
+                  {"href": urls.path("/-/pmtui/overdue") + q(db=db_name),
+                   "label": "Overdue items (actions, milestones, stale data)"}]
+    for table, query, label in (("pub_pending_approvals", "pending_approvals", "Approvals pending (never a value)"),
                                 ("pub_reporting_status", "stale_data", "Stale data"),
                                 ("pub_excluded_metrics", "excluded_metrics", "Excluded-metrics register"),
-                                ("pub_actions", "overdue_actions", "Overdue actions"),
                                 ("pub_spc_summary", None, "SPC summary of every KPI and unit")):
         if optional.get(table):
             links.append({"href": urls.query(db_name, query) if query else urls.table(db_name, table),
@@ -55,7 +60,7 @@ def home_context(datasette, data: dict, db_name: str, audience: str | None) -> d
         "title": f"{company} performance report" + (f", published {published}" if published else ""),
         "database": db_name, "audience_label": (audience or "published").capitalize(),
         "published_at": published, "links": links, "icons": pages.VARIATION_ICONS,
-        "scorecard_href": urls.path("/-/pmtui/scorecard") + q(unit=unit, period=data["current"]["period"]),
+        "scorecard_href": urls.path("/-/pmtui/scorecard") + q(db=db_name, unit=unit, period=data["current"]["period"]),
         "objectives_href": urls.table(db_name, "pub_unit_scorecard") + q(unit=unit),
         "results_href": urls.table(db_name, "pub_kpi_results") + q(unit=unit),
     }
@@ -70,6 +75,9 @@ async def home_page(datasette, request):
     except pages.NotPublished as exc:
         raise NotFound(str(exc)[:1].upper() + str(exc)[1:]) from None
     context = home_context(datasette, data, db.name, audience)
+    # The long tables render with synchronous Jinja (see pmtui.publish.web.render_fragment).
+    context["units_html"] = render_fragment(UNITS_FILE, context)
+    context["kpis_html"] = render_fragment(KPIS_FILE, context)
     template = compiled(datasette, TEMPLATE_FILE)
     return Response.html(await datasette.render_template(template, context, request=request))
 
@@ -90,9 +98,22 @@ def register_routes():
     return [(r"^/-/pmtui/home$", home_page), (r"^/-/pmtui/vendor/(?P<name>[a-z.-]+\.js)$", vendor_file)]
 
 
+def report_label(company: str | None, published_at: str | None) -> str:
+    """The menu label of the report: names the company and the snapshot date."""
+    label = f"{company.strip()} performance report" if company and company.strip() else "Performance report"
+    return label + (f", {published_at[:10]}" if published_at else "")
+
+
 @hookimpl
 def menu_links(datasette):
-    """The performance report first in the menu (only where published databases are served)."""
+    """The report (naming company and snapshot date) and the registers, first in the menu.
+
+    Only where published databases are served (``pmtui serve``).
+    """
     if not audiences(datasette):
         return []
-    return [{"href": datasette.urls.path("/-/pmtui/home"), "label": "Performance report"}]
+    config = datasette.plugin_config("pmtui") or {}
+    return [{"href": datasette.urls.path("/-/pmtui/home"),
+             "label": report_label(config.get("company"), config.get("published_at"))},
+            {"href": datasette.urls.path("/-/pmtui/actions"), "label": "Action register"},
+            {"href": datasette.urls.path("/-/pmtui/overdue"), "label": "Overdue items"}]

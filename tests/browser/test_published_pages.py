@@ -86,3 +86,22 @@ def test_home_and_kpi_page_with_its_chart(served, browser, tmp_path):
     page.screenshot(path=str(tmp_path / "kpi.png"), full_page=True)
     assert errors == [], errors
     assert all(url.startswith(served) for url in requests), "no request may leave the server (no CDN)"
+
+
+def test_action_register_and_overdue_items(served, browser, tmp_path):
+    """The registers render, name the company and the snapshot date, and link on."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = _watch_errors(page)
+    page.goto(f"{served}-/pmtui/actions", wait_until="networkidle")
+    assert page.title().startswith("Northwind Industries: action register on 20")
+    assert page.locator("table[aria-label=Actions] tbody tr").count() > 5
+    assert page.locator("tr.pm-overdue").count() >= 1  # the demo has an overdue PLANT_A action
+    page.screenshot(path=str(tmp_path / "actions.png"), full_page=True)
+    page.click("nav[aria-label=Status] >> text=overdue")
+    page.wait_for_load_state("networkidle")
+    rows = page.locator("table[aria-label=Actions] tbody tr")
+    assert rows.count() >= 1 and rows.count() == page.locator("tr.pm-overdue").count()
+    page.goto(f"{served}-/pmtui/overdue", wait_until="networkidle")
+    assert page.locator("table[aria-label='Overdue actions'] tbody tr").count() >= 1
+    assert "PACKAGING" not in page.content()
+    assert errors == [], errors

@@ -18,7 +18,10 @@ FORMULA = "=HYPERLINK(\"http://evil\",\"click\")"
 def formula_db(mini_db):
     conn = connect(mini_db)
     with atomic(conn):  # test set-up: a formula that slipped in (e.g. from an older import)
-        conn.execute("UPDATE measurements SET comment = ? WHERE status = 'approved'", [FORMULA])
+        # Approved values are locked: the formula goes into the submitted ones, then approved.
+        conn.execute("UPDATE measurements SET comment = ? WHERE status = 'submitted'", [FORMULA])
+        conn.execute("UPDATE measurements SET status = 'approved', decided_by = 'bob',"
+                     " decided_at = '2026-11-26T09:00:00Z' WHERE status = 'submitted'")
         conn.execute("UPDATE kpis SET definition = '@SUM(A1:A9)' WHERE code = 'REV'")
     conn.close()
     return mini_db
@@ -36,7 +39,8 @@ async def test_published_csv_and_json_are_neutralised(formula_db, tmp_path):
     rows = (await ds.client.get("/public/pub_kpi_results.json?_shape=array")).json()
     kpis = (await ds.client.get("/public/kpis.json?_shape=array&code=REV")).json()
     assert "'=HYPERLINK" in csv_text and "\n=HYPERLINK" not in csv_text and ",=HYPERLINK" not in csv_text
-    assert {r["comment"] for r in rows} == {"'" + FORMULA}
+    assert {r["comment"] for r in rows if r["period"] == "2026-09"} == {"'" + FORMULA}
+    assert not any((r["comment"] or "").startswith("=") for r in rows)
     assert kpis[0]["definition"] == "'@SUM(A1:A9)"
 
 

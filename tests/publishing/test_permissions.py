@@ -37,14 +37,26 @@ URLS = [
     "/{db}/audit_log_search.json?_shape=array&entity=&key=&actor=&date_from=&date_to=",
     "/{db}/pending_approvals.json?_shape=array",
     "/{db}.db",
+    "/{db}/pub_actions.json?_shape=array&_size=max",
+    "/{db}/overdue_actions.json?_shape=array",
+    "/{db}/action_register.json?_shape=array&unit=&status=&owner=",
+    "/{db}.json?sql=select * from minutes_fts",
+    "/{db}.json?sql=select code, title, minutes from meetings",
+    "/{db}.json?sql=select title from actions",
+    "/{db}/pub_scorecard_lines.json?_shape=array&_size=max",
+    "/{db}/pub_pending_approvals.json?_shape=array&_size=max",
     "/-/pmtui/home?db={db}",
+    "/-/pmtui/actions?db={db}",
+    "/-/pmtui/actions?db={db}&status=overdue",
+    "/-/pmtui/overdue?db={db}",
+    "/-/pmtui/scorecard?db={db}&unit=GROUP",
     "/-/pmtui/kpi?db={db}&kpi=RESTRUCT_COST",
     "/-/pmtui/kpi?db={db}&kpi=OTD_PCT&unit=PLANT_B",
 ]
 
 #: Instance pages that carry no data of a database (allowed to everyone; checked for leaks).
 INSTANCE_URLS = ["/", "/-/metadata.json", "/-/databases.json", "/-/plugins.json", "/-/versions.json",
-                 "/-/pmtui/home", "/-/pmtui/scorecard", "/-/pmtui/login"]
+                 "/-/pmtui/home", "/-/pmtui/scorecard", "/-/pmtui/login", "/-/pmtui/actions", "/-/pmtui/overdue"]
 
 
 def _leaks(text: str, tokens: list[str]) -> list[str]:
@@ -102,3 +114,18 @@ async def test_a_forged_or_reclassified_cookie_is_anonymous(site_ds):
     assert (await site_ds.client.get("/demo", cookies=promoted)).status_code == 403
     unknown = cookie_for(site_ds, "mallory", "internal")
     assert (await site_ds.client.get("/internal", cookies=unknown)).status_code == 403
+
+
+@pytest.mark.parametrize("visitor", ["anonymous", "internal"])
+@pytest.mark.parametrize("db", ["public", "internal"])
+@pytest.mark.parametrize("url", [u for u in URLS if "kpi=" not in u] + INSTANCE_URLS)
+async def test_execution_rows_above_the_level_are_unreachable(execution_ds, execution_published, visitor, db, url):
+    """The same matrix over a file whose actions, meetings and minutes are known (tests.publishing.conftest)."""
+    user, audience, allowed = VISITORS[visitor]
+    response = await execution_ds.client.get(url.format(db=db), cookies=cookie_for(execution_ds, user, audience))
+    if db not in allowed and "{db}" in url:
+        assert response.status_code in (403, 404)
+    tokens = hidden_tokens(execution_published[0], LEVELS[visitor])
+    assert {"Prepare Falcon layoffs", "Sell unit B machinery"} <= set(tokens)
+    assert _leaks(response.text, tokens) == []
+    assert "Contoso" not in response.text

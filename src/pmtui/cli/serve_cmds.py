@@ -100,7 +100,7 @@ def _watch(env: Env, server, proc, refresh: int):
         return proc.wait(timeout=refresh), proc
     except subprocess.TimeoutExpired:
         pass
-    _, republished = server.publish_if_stale(env.db_path)
+    _, republished = server.publish_if_stale(env.db_path, now=env.now)
     if not republished and _files(env) == before:
         return None, proc
     port = int(proc.url.rstrip("/").rsplit(":", 1)[1])

@@ -22,6 +22,8 @@ INDEXES = (
     ("entity", "entity_key"),
     ("actor",),
     ("ts",),
+    ("status", "due_on"),
+    ("owner",),
 )
 
 

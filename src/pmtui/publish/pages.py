@@ -83,9 +83,17 @@ def load_home(conn: sqlite3.Connection, unit: str | None) -> dict:
     counts: dict[str, int] = {}
     for s in spc.values():
         counts[s["variation"]] = counts.get(s["variation"], 0) + 1
-    objectives = _rows(conn, "SELECT objective, objective_name, perspective, score, status FROM pub_unit_scorecard"
-                             " WHERE unit = ? AND period = ? ORDER BY perspective, objective",
-                       [unit, current["period"]]) if current["period"] else []
+    if not current["period"]:
+        objectives = []
+    elif has_table(conn, "pub_scorecard_lines"):
+        # The stored scorecard: objective scores rolled up through the cascade (the group's too).
+        objectives = _rows(conn, "SELECT code AS objective, name AS objective_name, perspective, round(score, 2)"
+                                 " AS score, status FROM pub_scorecard_lines WHERE unit = ? AND period = ?"
+                                 " AND kind = 'objective' ORDER BY seq", [unit, current["period"]])
+    else:
+        objectives = _rows(conn, "SELECT objective, objective_name, perspective, score, status FROM"
+                                 " pub_unit_scorecard WHERE unit = ? AND period = ? ORDER BY perspective, objective",
+                           [unit, current["period"]])
     return {"units": [u | {"perspectives": by_unit.get(u["unit"], [])} for u in units], "current": current,
             "kpis": kpis, "more_kpis": more, "objectives": objectives, "spc_counts": counts, "has_spc": bool(spc),
             "company": setting(conn, "company_name"), "published_at": setting(conn, "published_at"),

@@ -7,13 +7,18 @@ redacted without being listed here:
 
 1. rows of every table with a ``confidentiality`` column that are above the level go;
 2. rows that depend on deleted rows go too, found from ``PRAGMA foreign_key_list`` and
-   from columns named ``kpi_id`` / ``unit_id`` / ``objective_id`` (caches without
-   foreign keys), repeated until nothing changes;
+   from columns named ``<thing>_id`` where a table ``<thing>s`` exists (caches without
+   foreign keys, such as ``spc_results.kpi_id``), repeated until nothing changes;
 3. only approved data stays (see :data:`APPROVED_ONLY`), private columns are emptied;
 4. audit entries about rows that are no longer in the copy keep their place in the
    chain (seq, ts, actor, action, entity, key, hashes) but lose their values;
 5. every TEXT cell has the codes and names of removed elements replaced by
    :data:`MARKER` and formula-looking text neutralised (see :func:`neutralise`).
+
+Full-text indexes (FTS5 virtual tables such as ``minutes_fts``) hold copies of text
+outside any row that carries a confidentiality level, so they are dropped before the
+steps above (:func:`drop_fts`) and, for those listed in :data:`FTS_SOURCES`, rebuilt
+from the redacted rows at the end (:func:`rebuild_fts`).
 """
 
 from __future__ import annotations
@@ -32,13 +37,25 @@ MARKER = "[redacted]"
 #: What replaces the old/new values of a redacted audit entry.
 REDACTED_JSON = '{"redacted": true}'
 
-#: Columns that point at core elements without a declared foreign key (derived caches).
-IMPLICIT_KEYS = {"kpi_id": "kpis", "unit_id": "units", "objective_id": "objectives"}
+#: How a full-text index is refilled from the (redacted) rows it indexes: the same rows
+#: that the live file's triggers put there (``meetings_finalised_fts`` for ``minutes_fts``:
+#: the minutes and the decisions of finalised meetings). Indexes not listed are dropped.
+FTS_SOURCES = {
+    "minutes_fts": (
+        "INSERT INTO minutes_fts (meeting_code, kind, title, body)"
+        " SELECT code, 'minutes', title, minutes FROM meetings WHERE status = 'finalised'",
+        "INSERT INTO minutes_fts (meeting_code, kind, title, body)"
+        " SELECT m.code, 'decision', a.title, a.decision || ': ' || coalesce(a.decision_note, '')"
+        " FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id"
+        " WHERE m.status = 'finalised' AND a.decision IS NOT NULL",
+    ),
+}
 
 #: Tables whose unapproved rows are never published: table -> SQL condition of rows to delete.
 APPROVED_ONLY = {
     "measurements": "status IS NOT 'approved'",
     "target_revisions": "status = 'draft' OR status = 'submitted'",
+    "measurement_corrections": "status IS NOT 'approved'",
 }
 
 #: Columns holding private data of people, emptied in every table that has them.
@@ -95,6 +112,38 @@ def drop_triggers(conn: sqlite3.Connection) -> int:
     return len(names)
 
 
+def fts_tables(conn: sqlite3.Connection) -> dict[str, str]:
+    """Full-text virtual tables of the copy: name -> its ``CREATE VIRTUAL TABLE`` statement."""
+    return {name: sql for name, sql in conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")
+        if re.search(r"\busing\s+fts\d", sql, re.I)}
+
+
+def drop_fts(conn: sqlite3.Connection) -> dict[str, str]:
+    """Drop every full-text index (with its shadow tables); returns what :func:`rebuild_fts` needs."""
+    found = fts_tables(conn)
+    for name in found:
+        conn.execute(f"DROP TABLE {_q(name)}")
+    return found
+
+
+def rebuild_fts(conn: sqlite3.Connection, dropped: dict[str, str]) -> dict[str, int]:
+    """Re-create the indexes of :data:`FTS_SOURCES` among ``dropped`` from the redacted rows.
+
+    Returns:
+        Rows indexed per rebuilt index (indexes without a known source stay dropped).
+    """
+    counts = {}
+    for name, create in dropped.items():
+        if name not in FTS_SOURCES:
+            continue
+        conn.execute(create)
+        for statement in FTS_SOURCES[name]:
+            conn.execute(statement)
+        counts[name] = conn.execute(f"SELECT count(*) FROM {_q(name)}").fetchone()[0]
+    return counts
+
+
 def removed_tokens(conn: sqlite3.Connection, allowed: tuple[str, ...]) -> tuple[list[str], list[str]]:
     """Codes and names of the rows above the level, in every table with a confidentiality column."""
     marks = ",".join("?" * len(allowed))
@@ -128,14 +177,26 @@ def delete_above(conn: sqlite3.Connection, allowed: tuple[str, ...]) -> dict[str
     return {t: n for t, n in counts.items() if n}
 
 
+def implicit_parent(column: str, present: set[str]) -> str | None:
+    """The table a ``<thing>_id`` column points at by name (``kpi_id`` -> ``kpis``), if present."""
+    if not column.endswith("_id") or column == "_id":
+        return None
+    base = column[:-3]
+    for name in (base + "s", base + "es", base[:-1] + "ies" if base.endswith("y") else None):
+        if name in present:
+            return name
+    return None
+
+
 def _references(conn: sqlite3.Connection, table: str) -> list[tuple[str, str, str]]:
     """``(column, parent table, parent column)`` for declared and implicit references."""
     refs = [(r[3], r[2], r[4] or "id") for r in conn.execute(f"PRAGMA foreign_key_list({_q(table)})")]
     declared = {r[0] for r in refs}
     present = set(tables(conn))
     for col, _ in columns(conn, table):
-        if col in IMPLICIT_KEYS and col not in declared and IMPLICIT_KEYS[col] in present:
-            refs.append((col, IMPLICIT_KEYS[col], "id"))
+        parent = None if col in declared else implicit_parent(col, present)
+        if parent is not None and parent != table and "id" in {c for c, _ in columns(conn, parent)}:
+            refs.append((col, parent, "id"))
     return refs
 
 

@@ -120,8 +120,9 @@ def _prepare(db_path: Path) -> str | None:
         conn.close()
 
 
-def publish_if_stale(db_path: str | Path, *, force: bool = False) -> tuple[Path, bool]:
-    """Publish the audiences' files beside ``db_path`` when missing or stale.
+def publish_if_stale(db_path: str | Path, *, force: bool = False, now=None) -> tuple[Path, bool]:
+    """Publish the audiences' files beside ``db_path`` when missing or stale (as of ``now``,
+    default the current time: it becomes the snapshot date of the files).
 
     Returns:
         The folder and whether it was (re-)published.
@@ -136,7 +137,7 @@ def publish_if_stale(db_path: str | Path, *, force: bool = False) -> tuple[Path,
             return folder, False
         from datetime import datetime, timezone  # noqa: PLC0415
 
-        publishing.publish_all(conn, folder, now=datetime.now(timezone.utc))
+        publishing.publish_all(conn, folder, now=now or datetime.now(timezone.utc))
         return folder, True
     finally:
         conn.close()

@@ -23,23 +23,33 @@ EXTRA_TABLES = {
     "pub_home_units": {"description": "Each published unit's score and status for its latest period (stored at"
                                       " publish time; the home page reads it)."},
     "pub_home_perspectives": {"description": "Each published unit's perspective scores for its latest period."},
-    "pub_pending_approvals": {"description": "How many values wait for a second person's decision, per unit and"
-                                             " KPI. Counts only: unapproved values are never published."},
+    "pub_scorecards": {"description": "Each published unit's scorecard (score, status) for its twelve latest"
+                                      " periods, rolled up at publish time; /-/pmtui/scorecard reads it."},
+    "pub_scorecard_lines": {"description": "The perspective, objective and KPI lines of each stored scorecard,"
+                                           " in display order."},
+    "pub_pending_approvals": {"description": "What waits for a second person's decision: who submitted what, and"
+                                             " when. Never a value: unapproved values are not published."},
+    "pub_snapshot": {"description": "What this file is: company, audience, publish time and the snapshot date"
+                                    " (as_of) against which overdue actions and stale data are judged."},
 }
+
+#: The snapshot date of a published file, for queries that judge "overdue" or "stale".
+AS_OF = "(select as_of from pub_snapshot)"
 
 #: Canned queries of the published databases (they read only tables that exist there).
 QUERIES = {
     "pending_approvals": {
-        "title": "Pending approvals",
-        "description": "Values submitted and waiting for approval: counts only, no values.",
-        "sql": "select unit, unit_name, kpi, kpi_name, values_waiting, oldest_submitted_at\n"
-               "from pub_pending_approvals order by oldest_submitted_at, unit, kpi",
+        "title": "Approvals pending",
+        "description": "Values (and other items) submitted and waiting for approval, oldest first: who submitted"
+                       " what and when, never the value.",
+        "sql": "select * from pub_pending_approvals order by submitted_at",
     },
     "audit_log_search": {
         "title": "Audit log: search by element, user and date",
         "description": "Leave a field empty to match everything. entity is a table name (kpis, measurements,"
-                       " targets, ...), key the element's id; dates as YYYY-MM-DD (from inclusive, to exclusive)."
-                       " Entries about elements outside this audience show {\"redacted\": true}.",
+                       " targets, actions, meetings, ...), key the element's id; dates as YYYY-MM-DD (from"
+                       " inclusive, to exclusive). Entries about elements outside this audience show"
+                       " {\"redacted\": true}.",
         "sql": "select seq, ts, actor, action, entity, entity_key, reason, old, new\nfrom pub_audit_log\n"
                "where (:entity = '' or entity = :entity) and (:key = '' or entity_key = :key)\n"
                "  and (:actor = '' or actor = :actor)\n"
@@ -51,18 +61,31 @@ QUERIES = {
 #: Optional canned queries, added only when their table exists in the published file.
 OPTIONAL_QUERIES = {
     "stale_data": ("pub_reporting_status", {
-        "title": "Stale data: KPIs past their due date",
-        "description": "KPI x unit pairs whose next value was due before today and has not been approved.",
+        "title": "Stale data: KPIs past their due date on the snapshot date",
+        "description": "KPI x unit pairs whose next value was due before the file's snapshot date (pub_snapshot)"
+                       " and had not been approved.",
         "sql": "select kpi, unit, reporting_mode, frequency, last_approved_period, next_due_date\n"
-               "from pub_reporting_status where next_due_date < date('now') order by next_due_date, kpi, unit"}),
+               f"from pub_reporting_status where next_due_date < {AS_OF} order by next_due_date, kpi, unit"}),
     "excluded_metrics": ("pub_excluded_metrics", {
         "title": "Excluded-metrics register",
         "description": "Metrics considered and left out: why, who decided, when.",
         "sql": "select * from pub_excluded_metrics order by decided_on desc"}),
     "overdue_actions": ("pub_actions", {
-        "title": "Overdue actions",
-        "description": "Actions past their due date that are not closed.",
-        "sql": "select * from pub_actions where due_date < date('now') and status != 'closed' order by due_date"}),
+        "title": "Overdue actions on the snapshot date",
+        "description": "Open actions whose due date lies before the file's snapshot date (pub_snapshot). The"
+                       " page /-/pmtui/overdue shows them with overdue milestones.",
+        "sql": f"select {AS_OF} as as_of, cast(julianday({AS_OF}) - julianday(due_on) as integer) as days_overdue,\n"
+               "  id, title, owner, owner_name, owner_role, unit, due_on, status, source, meeting, kpi, initiative\n"
+               f"from pub_actions where status in ('open', 'in_progress') and due_on < {AS_OF}\n"
+               "order by due_on, id"}),
+    "action_register": ("pub_actions", {
+        "title": "Action register",
+        "description": "Every published action; leave a field empty to match everything. status: open,"
+                       " in_progress, done, cancelled. The page /-/pmtui/actions shows the same with paging.",
+        "sql": "select id, title, owner, owner_name, owner_role, unit, due_on, status, source, meeting, kpi,\n"
+               "  initiative, created_at, closed_at, close_note\nfrom pub_actions\n"
+               "where (:unit = '' or unit = :unit) and (:status = '' or status = :status)\n"
+               "  and (:owner = '' or owner = :owner)\norder by due_on, id"}),
 }
 
 
@@ -76,12 +99,26 @@ def _entry(base: dict, kind: str, tables: set[str] | None) -> dict:
         for name, (table, query) in OPTIONAL_QUERIES.items():
             if tables is None or table in tables:
                 entry["queries"][name] = copy.deepcopy(query)
+        for query in entry["queries"].values():
+            query["sql"] = on_snapshot_date(query["sql"])
         if tables is not None:
             # Queries of other areas that need a table this file does not have are left out.
             entry["queries"] = {n: q for n, q in entry["queries"].items() if _uses_only(q["sql"], tables)}
     if ALLOW[kind] is not None:
         entry["allow"] = copy.deepcopy(ALLOW[kind])
     return entry
+
+
+def on_snapshot_date(sql: str) -> str:
+    """``sql`` with "today" (``date('now')``, ``current_date``) read as the file's snapshot date.
+
+    A published file is a snapshot: the feature areas' canned queries written for the live
+    file ("overdue", "stale" against today) then tell what was true on the day it was
+    published, whenever they run.
+    """
+    import re  # noqa: PLC0415
+
+    return re.sub(r"""date\(\s*['"]now['"]\s*\)|\bcurrent_date\b""", AS_OF, sql, flags=re.I)
 
 
 def _uses_only(sql: str, tables: set[str]) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from markupsafe import Markup
+
 from datasette.utils.asgi import NotFound
 
 PLUGIN_KEY = "pmtui"
@@ -76,3 +78,22 @@ def compiled(datasette, source: Path | str):
         text = source.read_text(encoding="utf-8") if isinstance(source, Path) else source
         _TEMPLATES[key] = datasette.jinja_env.from_string(text)
     return _TEMPLATES[key]
+
+
+_FRAGMENTS: dict = {}
+
+
+def render_fragment(source: Path, context: dict) -> Markup:
+    """Render a template fragment (a long table) with a plain, synchronous Jinja environment.
+
+    Datasette renders pages with Jinja's async mode, which costs about 0.15 ms per table
+    row in loops: a 400-KPI scorecard took 75 ms to render against 5 ms to read. Long
+    tables are therefore rendered here (autoescaped like Datasette's) and handed to the
+    page template as markup.
+    """
+    if source not in _FRAGMENTS:
+        import jinja2  # noqa: PLC0415 - Datasette's dependency
+
+        env = jinja2.Environment(autoescape=True)
+        _FRAGMENTS[source] = env.from_string(source.read_text(encoding="utf-8"))
+    return Markup(_FRAGMENTS[source].render(**context))

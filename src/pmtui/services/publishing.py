@@ -34,6 +34,8 @@ AUDIENCES = ("public", "internal")
 AUDIENCE_KEY = "published_audience"
 PUBLISHED_AT_KEY = "published_at"
 SOURCE_SEQ_KEY = "published_audit_seq"
+#: The snapshot date of a published file: overdue actions and stale data are judged on it.
+AS_OF_KEY = "published_as_of"
 
 
 def file_sha256(path: Path) -> str:
@@ -57,7 +59,8 @@ def redact_copy(path: Path, audience: str, *, now: datetime, source_seq: int,
     """Redact the copy at ``path`` in place down to ``audience`` (the pipeline's middle part).
 
     Returns:
-        Counts: rows deleted per table, audit entries redacted, cells cleaned, tables made.
+        Counts: rows deleted per table, audit entries redacted, cells cleaned, tables made,
+        rows of each rebuilt full-text index, and the snapshot date ``as_of``.
     """
     allowed = redact.allowed_levels(audience)
     conn = sqlite3.connect(path, isolation_level=None)
@@ -68,18 +71,22 @@ def redact_copy(path: Path, audience: str, *, now: datetime, source_seq: int,
         functions.register(conn)
         conn.execute("BEGIN")
         redact.drop_triggers(conn)
+        fts = redact.drop_fts(conn)  # copies of text outside any levelled row: rebuilt at the end
         codes, names = redact.removed_tokens(conn, allowed)
         if materialise_views:
-            report.pending_counts(conn, allowed)
+            report.pending_approvals(conn, allowed)
         deleted = redact.delete_above(conn, allowed)
         redact.clear_private(conn)
         audit = redact.redact_audit(conn)
         tables = materialise.materialise_views(conn) if materialise_views else []
         if materialise_views:
             report.home_tables(conn)
+        as_of = report.snapshot_table(conn, audience=audience, now=now, source_seq=source_seq)
         conn.executemany("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [
-            (AUDIENCE_KEY, audience), (PUBLISHED_AT_KEY, utc_text(now)), (SOURCE_SEQ_KEY, str(source_seq))])
+            (AUDIENCE_KEY, audience), (PUBLISHED_AT_KEY, utc_text(now)), (SOURCE_SEQ_KEY, str(source_seq)),
+            (AS_OF_KEY, as_of)])
         cleaned = redact.clean_text(conn, redact.token_pattern(codes, names))
+        indexed = redact.rebuild_fts(conn, fts)
         conn.execute("COMMIT")
         conn.execute("VACUUM")
         check = conn.execute("PRAGMA integrity_check").fetchone()[0]
@@ -87,7 +94,8 @@ def redact_copy(path: Path, audience: str, *, now: datetime, source_seq: int,
             raise PmError(f"the published copy failed its integrity check: {check}")
     finally:
         conn.close()
-    return {"deleted": deleted, "audit_redacted": audit, "cells_cleaned": cleaned, "materialised": tables}
+    return {"deleted": deleted, "audit_redacted": audit, "cells_cleaned": cleaned, "materialised": tables,
+            "fts_rebuilt": indexed, "as_of": as_of}
 
 
 def publish(conn: sqlite3.Connection, out: str | Path, audience: str, *, now: datetime) -> dict:

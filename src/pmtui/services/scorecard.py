@@ -131,7 +131,9 @@ def build(conn: sqlite3.Connection, unit: str, period: str | None = None, *, pub
                 status, why = verdict.status, f"SPC: {verdict.reason}"
                 score = spc_status.STATUS_SCORE[status]
             lines[row["objective_id"]].kpis.append(KpiLine(
-                row["code"], row["name"], row["uom"], row["decimals"], row["weight"], row["value"], row["status"],
+                # published: an unapproved value never leaves the file, only its workflow status
+                row["code"], row["name"], row["uom"], row["decimals"], row["weight"],
+                row["value"] if approved or not published else None, row["status"],
                 row["target"], score, status, why))
 
     def roll(oid: int) -> ObjectiveLine:
