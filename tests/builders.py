@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 
 from pmtui.services import framework as fw
 from pmtui.services import measurements as ms
-from pmtui.services import setup, users
+from pmtui.services import commentary, setup, users
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
 
@@ -45,3 +45,10 @@ def build_mini(conn, now: datetime = NOW) -> None:
         if period != "2026-09":
             ms.decide(conn, "REV", "BU_A", period, approve=True, actor="bob", now=now)
             ms.decide(conn, "DEFECTS", "BU_A", period, approve=True, actor="bob", now=now)
+
+
+def explain(conn, kpi: str, unit: str, period: str, *, actor: str = "admin", now: datetime = NOW) -> None:
+    """Write a complete commentary, which approving a red or SPC-concern value needs (M7.5)."""
+    commentary.write(conn, kpi, unit, period, what_happened=f"{kpi} at {unit} moved away from plan in {period}.",
+                     why="A cause that this test does not need to model in detail.",
+                     what_next="The owner follows it up and reports back at the next review.", actor=actor, now=now)

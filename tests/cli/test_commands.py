@@ -71,6 +71,10 @@ def test_approve_own_submission_exit_1_four_eyes(run):
 
 
 def test_approve_and_reject_by_another_user(run):
+    # REV is red: approving it needs a commentary first (M7.5)
+    assert run("commentary", "write", "--kpi", "REV", "--unit", "BU_A", "--period", "2026-09", "--what-happened",
+               "Revenue fell to 80 against 100", "--why", "Two customers delayed their orders",
+               "--what-next", "Sales confirms the orders in October", user="ann").exit_code == 0
     assert run("approve", "--kpi", "REV", "--unit", "BU_A", "--period", "2026-09", user="bob").exit_code == 0
     result = run("reject", "--kpi", "DEFECTS", "--unit", "BU_A", "--period", "2026-09", "--reason", "meter", user="bob")
     assert result.exit_code == 0 and "rejected" in result.output

@@ -8,7 +8,7 @@ from pmtui.services import formulas, verify
 from pmtui.services import framework as fw
 from pmtui.services import measurements as ms
 from pmtui.services.errors import PermissionDenied, PmError
-from tests.builders import NOW
+from tests.builders import NOW, explain
 
 
 def _kpi(conn, code, formula=None):
@@ -71,6 +71,8 @@ def test_recompute_fills_history_as_approved_calc_values(mini):
 def test_approval_recomputes_dependents_transitively(mini):
     _kpi(mini, "RATIO", "DEFECTS / REV")
     _kpi(mini, "RATIO2", "RATIO * 2")
+    for kpi in ("REV", "DEFECTS"):  # both are red: approval needs a commentary (M7.5)
+        explain(mini, kpi, "BU_A", "2026-09")
     ms.decide(mini, "REV", "BU_A", "2026-09", approve=True, actor="bob", now=NOW)
     assert _calc(mini, "RATIO", "2026-09") is None  # DEFECTS still waits for approval
     ms.decide(mini, "DEFECTS", "BU_A", "2026-09", approve=True, actor="bob", now=NOW)
@@ -90,6 +92,19 @@ def test_changed_input_updates_the_calculated_value(mini):
     result = formulas.recompute(mini, kpi="RATIO", period="2026-10", actor="admin", now=NOW)
     assert result["updated"] == 1 and _calc(mini, "RATIO", "2026-10")["value"] == 50
     assert mini.execute("SELECT count(*) FROM audit_log WHERE action = 'measurement.recalculate'").fetchone()[0] == 1
+    assert verify.verify(mini).ok
+
+
+def test_hand_entered_approved_value_is_kept_when_a_formula_arrives(mini):
+    _kpi(mini, "RATIO")
+    _value(mini, "RATIO", "2026-10", 7)
+    formulas.set_formula(mini, "RATIO", "DEFECTS / REV", actor="admin", now=NOW)
+    # approving the formula's inputs recomputes it: the locked hand-entered value is left alone
+    _value(mini, "REV", "2026-10", 100)
+    _value(mini, "DEFECTS", "2026-10", 500)
+    assert _calc(mini, "RATIO", "2026-10")["value"] == 7
+    result = formulas.recompute(mini, kpi="RATIO", period="2026-10", actor="admin", now=NOW)
+    assert result["manual"] == 1 and result["updated"] == 0
     assert verify.verify(mini).ok
 
 

@@ -39,6 +39,8 @@ def test_database_refuses_self_approval_even_inside_pmtui(mini, now):
 
 
 def test_approve_and_reject(mini, now):
+    from tests.builders import explain
+    explain(mini, "REV", "BU_A", "2026-09")  # red: approval needs a commentary (M7.5)
     ms.decide(mini, "REV", "BU_A", "2026-09", approve=True, actor="bob", now=now)
     assert _row(mini, "2026-09")["status"] == "approved"
     with pytest.raises(PmError, match="reason"):

@@ -10,7 +10,7 @@ from pmtui.services import scorecard, spc, spc_reads, verify
 from pmtui.services import framework as fw
 from pmtui.services import measurements as ms
 from pmtui.services.errors import PermissionDenied, PmError
-from tests.builders import NOW
+from tests.builders import NOW, explain
 
 REV = [100, 101, 99, 102, 100, 98, 101, 100, 99, 103, 100, 101, 99, 100, 92, 91, 92, 90, 91, 92, 90, 91]
 DEFECTS = [500, 520, 480, 510, 505, 495, 900, 500]
@@ -22,6 +22,7 @@ def _history(conn, kpi, values, unit="BU_A", first=(2024, 9)):
     for value in values:
         period = f"{year}-{month:02d}"
         ms.enter_value(conn, kpi, unit, period, str(value), submit=True, actor="admin", now=NOW)
+        explain(conn, kpi, unit, period)  # signals need a commentary before approval (M7.5)
         ms.decide(conn, kpi, unit, period, approve=True, actor="bob", now=NOW)
         out.append(period)
         month += 1

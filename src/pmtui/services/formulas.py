@@ -100,6 +100,10 @@ def _store(conn, kpi: sqlite3.Row, unit_id: int, period: str, value: float | Non
         return "inserted"
     if row["status"] == "approved" and row["value"] == value and row["comment"] == changes["comment"]:
         return "unchanged"
+    if row["status"] == "approved" and row["entered_by"] != CALC_USER:
+        # An approved value someone entered by hand is locked (it changes only through an
+        # approved correction), so recalculation leaves it and reports it.
+        return "manual"
     audit.update(conn, "measurements", row["id"], changes, actor=DECIDER, now=now,
                  action="measurement.recalculate", reason=reason)
     return "updated"
@@ -107,7 +111,7 @@ def _store(conn, kpi: sqlite3.Row, unit_id: int, period: str, value: float | Non
 
 def _compute(conn, codes: list[str], deps: dict[str, set[str]], pairs, now: datetime, reason: str) -> dict:
     """Evaluate ``codes`` (in dependency order) at each (unit_id, period) of ``pairs``."""
-    counts = {"inserted": 0, "updated": 0, "unchanged": 0, "removed": 0, "no value": 0, "incomplete": 0}
+    counts = {"inserted": 0, "updated": 0, "unchanged": 0, "removed": 0, "no value": 0, "incomplete": 0, "manual": 0}
     problems: list[dict] = []
     for code in codes:
         kpi = conn.execute("SELECT id, code, formula, decimals FROM kpis WHERE code = ?", [code]).fetchone()

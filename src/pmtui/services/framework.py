@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from pmtui.core import periods, scoring
+from pmtui.services import users
 from pmtui.services.errors import NotFound, PmError
 from pmtui.store import audit
 from pmtui.store.db import atomic
@@ -128,22 +129,41 @@ def link_objectives(conn, cause: str, effect: str, *, actor: str, now: datetime)
 def set_target(conn, kpi: str, unit: str, period: str, target: float, amber: float | None = None,
                target_high: float | None = None, amber_high: float | None = None, *,
                actor: str, now: datetime, reason: str | None = None) -> int:
-    """Set (or change) the target and amber threshold of a KPI for a unit and period."""
+    """Set the target and amber threshold of a KPI for a unit and period (needs ``edit_targets``).
+
+    A target is locked once set (the database refuses changes too): setting the same
+    values again changes nothing, other values need a target revision
+    (:mod:`pmtui.services.target_revisions`). Setup and the demo builder write as
+    :data:`pmtui.services.users.SYSTEM`, which needs no role.
+    """
     periods.parse(period)
-    with atomic(conn):
-        kpi_row = conn.execute("SELECT id, direction FROM kpis WHERE code = ?", [kpi]).fetchone()
-        if not kpi_row:
-            raise NotFound(f"unknown KPI {kpi!r}")
-        try:
-            scoring.kpi_score(kpi_row["direction"], None, target, amber, target_high, amber_high)
-        except ValueError as exc:
-            raise PmError(f"target for {kpi} {unit} {period}: {exc}") from None
-        unit_id = id_of(conn, "units", unit, "unit")
-        values = {"target": target, "amber": amber, "target_high": target_high, "amber_high": amber_high}
-        existing = conn.execute("SELECT id FROM targets WHERE kpi_id = ? AND unit_id = ? AND period = ?",
-                                [kpi_row["id"], unit_id, period]).fetchone()
-        if existing:
-            audit.update(conn, "targets", existing[0], values, actor=actor, now=now, reason=reason)
+    kpi_row = conn.execute("SELECT id, direction FROM kpis WHERE code = ?", [kpi]).fetchone()
+    if not kpi_row:
+        raise NotFound(f"unknown KPI {kpi!r}")
+    unit_id = id_of(conn, "units", unit, "unit")
+    values = {"target": target, "amber": amber, "target_high": target_high, "amber_high": amber_high}
+    if actor != users.SYSTEM:  # checked before the transaction, so that a refusal stays audited
+        users.require(conn, actor, "edit_targets", unit_id, now=now, entity="targets", key=f"{kpi}|{unit}|{period}",
+                      attempted=values)
+    try:
+        scoring.kpi_score(kpi_row["direction"], None, target, amber, target_high, amber_high)
+    except ValueError as exc:
+        raise PmError(f"target for {kpi} {unit} {period}: {exc}") from None
+    existing = _target(conn, kpi_row["id"], unit_id, period)
+    if existing is not None:
+        if tuple(existing)[1:] == tuple(values.values()):
             return existing[0]
+        audit.record_refusal(conn, actor=actor, now=now, action="edit_targets", entity="targets", key=existing[0],
+                             attempted=values, reason="targets are locked once set: change one with a target revision")
+        raise PmError(f"the target for {kpi} {unit} {period} is locked ({existing['target']:g}): change it with a"
+                      " target revision ('pmtui targets revise', with a reason and another person's approval)")
+    with atomic(conn):
+        if _target(conn, kpi_row["id"], unit_id, period) is not None:
+            raise PmError(f"the target for {kpi} {unit} {period} was set meanwhile: it is locked now")
         values |= {"kpi_id": kpi_row["id"], "unit_id": unit_id, "period": period}
         return audit.insert(conn, "targets", values, actor=actor, now=now, reason=reason)
+
+
+def _target(conn: sqlite3.Connection, kpi_id: int, unit_id: int, period: str) -> sqlite3.Row | None:
+    return conn.execute("SELECT id, target, amber, target_high, amber_high FROM targets"
+                        " WHERE kpi_id = ? AND unit_id = ? AND period = ?", [kpi_id, unit_id, period]).fetchone()

@@ -45,6 +45,12 @@ def enter_value(conn, kpi: str, unit: str, period: str, value: str | float, comm
         raise PmError(str(exc)) from None
     users.require(conn, actor, "enter_data", unit_id, now=now, entity="measurements",
                   key=f"{kpi}|{unit}|{period}", attempted={"value": number})
+    locked = _current(conn, kpi_id, unit_id, period)
+    if locked is not None and locked["status"] == "approved":  # checked before the write: the refusal stays audited
+        audit.record_refusal(conn, actor=actor, now=now, action="enter_data", entity="measurements", key=locked["id"],
+                             attempted={"value": number}, reason="approved values are never edited in place")
+        raise PmError(f"{kpi} {unit} {period} is approved ({locked['value']:g}); approved values are locked:"
+                      " propose a correction ('pmtui correct'), which goes through approval")
     status = "submitted" if submit else "draft"
     stamp = utc_text(now)
     with atomic(conn):
@@ -57,8 +63,8 @@ def enter_value(conn, kpi: str, unit: str, period: str, value: str | float, comm
                                                                "period": period},
                                actor=actor, now=now, action=f"measurement.{status}")
             return audit.fetch_row(conn, "measurements", key)
-        if row["status"] == "approved":
-            raise PmError(f"{kpi} {unit} {period} is approved ({row['value']:g}); approved values are locked")
+        if row["status"] == "approved":  # approved meanwhile by another session
+            raise PmError(f"{kpi} {unit} {period} was approved meanwhile: propose a correction ('pmtui correct')")
         return audit.update(conn, "measurements", row["id"], changes, actor=actor, now=now,
                             action=f"measurement.{status}")
 
@@ -101,9 +107,10 @@ def decide(conn, kpi: str, unit: str, period: str, *, approve: bool, reason: str
                                "decided_at": utc_text(now), "reason": reason}, actor=actor, now=now,
                                action=f"measurement.{status[:-1] if approve else 'reject'}", reason=reason)
         if approve:  # calculated KPIs and SPC charts follow, in the same transaction
-            from pmtui.services import derived  # noqa: PLC0415 - derived imports services that import this one
+            from pmtui.services import commentary, derived  # noqa: PLC0415 - derived imports services that import this one
 
             derived.value_approved(conn, kpi_id, unit_id, period, now=now)
+            commentary.gate(conn, kpi_id, unit_id, period, now=now)  # red or SPC concern: commentary first (M7.5)
         return decided
 
 

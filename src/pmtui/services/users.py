@@ -107,3 +107,37 @@ def list_users(conn: sqlite3.Connection, today: date) -> list[dict]:
     users = conn.execute("SELECT name, display_name, email FROM users WHERE active = 1 ORDER BY name").fetchall()
     return [dict(u) | {"roles": [f"{r['role']}@{r['unit']}" if r["unit"] else r["role"]
                                  for r in current_roles(conn, u["name"], today)]} for u in users]
+
+
+def end_assignment(conn, user: str, role: str, unit: str | None, on: date, *, actor: str, now: datetime,
+                   reason: str | None = None) -> dict:
+    """End ``user``'s hold of ``role`` (at ``unit``, or group-wide when None): ``on`` is the last day held.
+
+    The row stays, with ``valid_to`` set, so the history shows who held the role when and
+    whatever the role owns keeps its owner. Needs ``administer`` for the unit.
+
+    Raises:
+        NotFound: unknown user, role or unit, or no assignment current on ``on``.
+        PermissionDenied: the actor may not administer the unit (the refusal is audited).
+    """
+    unit_id = None
+    if unit:
+        row = conn.execute("SELECT id FROM units WHERE code = ?", [unit]).fetchone()
+        if not row:
+            raise NotFound(f"unknown unit {unit!r}")
+        unit_id = row[0]
+    where = f"{role} at {unit}" if unit else f"{role} group-wide"
+    require(conn, actor, "administer", unit_id, now=now, entity="role_assignments", key=f"{user}:{where}",
+            attempted={"end": on.isoformat()})
+    with atomic(conn):
+        found = conn.execute(
+            """SELECT a.id FROM role_assignments a JOIN users p ON p.id = a.user_id JOIN roles r ON r.id = a.role_id
+               WHERE p.name = ? AND r.code = ? AND a.unit_id IS ? AND a.valid_from <= ?
+                 AND (a.valid_to IS NULL OR a.valid_to >= ?)
+               ORDER BY a.valid_from DESC LIMIT 1""",
+            [user, role, unit_id, on.isoformat(), on.isoformat()]).fetchone()
+        if not found:
+            raise NotFound(f"{user} does not hold {where} on {on.isoformat()}: nothing to end")
+        audit.update(conn, "role_assignments", found[0], {"valid_to": on.isoformat()}, actor=actor, now=now,
+                     action="role_assignments.end", reason=reason)
+    return {"user": user, "role": role, "unit": unit, "valid_to": on.isoformat(), "id": found[0]}
