@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import json
 import socket
 import sys
@@ -113,12 +115,14 @@ def fake_server(monkeypatch):
     return calls
 
 
-def test_cli_serve_prints_the_url_and_stops_the_server(mini_db, fake_server):
+def test_cli_serve_prints_the_url_and_stops_the_server(mini_db, fake_server, monkeypatch):
+    monkeypatch.setenv("PMTUI_NOW", "2026-11-26T09:00:00Z")
     result = CliRunner().invoke(cli, ["--db", str(mini_db), "serve", "--port", "8999", "--print-url"])
     assert result.exit_code == 0, result.output
     assert result.output == "http://127.0.0.1:8999/\n"
     assert fake_server["port"] == 8999 and fake_server["host"] == "127.0.0.1"
-    assert fake_server["kwargs"] == {"stdout": 2}  # the request log goes to stderr
+    # the request log goes to stderr; the files are published as of the invocation's time
+    assert fake_server["kwargs"] == {"stdout": 2, "now": datetime(2026, 11, 26, 9, tzinfo=timezone.utc)}
     assert fake_server["proc"].stopped
 
 

@@ -48,7 +48,7 @@ def serve_cmd(env: Env, port: int | None, host: str, print_url: bool, refresh: i
 
     env.connect()  # the usual "does not exist" message; also applies pending migrations
     # Datasette's request log goes to stderr, so stdout carries only our own lines (--print-url).
-    proc = server.serve(env.db_path, host=host, port=port, stdout=STDERR_FD)
+    proc = server.serve(env.db_path, host=host, port=port, now=env.now, stdout=STDERR_FD)
     # SIGTERM to pmtui alone (a service manager) must not orphan the server: exit via finally.
     previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     try:
@@ -106,7 +106,7 @@ def _watch(env: Env, server, proc, refresh: int):
     port = int(proc.url.rstrip("/").rsplit(":", 1)[1])
     host = proc.args[proc.args.index("--host") + 1] if "--host" in getattr(proc, "args", []) else "127.0.0.1"
     server.stop(proc)
-    proc = server.serve(env.db_path, host=host, port=port, stdout=STDERR_FD)
+    proc = server.serve(env.db_path, host=host, port=port, now=env.now, stdout=STDERR_FD)
     server.wait_until_up(proc.url, timeout=START_TIMEOUT, proc=proc)
     click.echo(f"re-published: Datasette restarted at {proc.url}", err=True)
     return None, proc

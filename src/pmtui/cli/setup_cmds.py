@@ -60,7 +60,7 @@ def demo_cmd(env: Env, no_tui: bool, rebuild: bool, port: int | None) -> None:
     log_path = path.with_suffix(".datasette.log")
     # Datasette logs each request: into a file, so that it never draws over the TUI.
     with open(log_path, "ab") as log:
-        process = server.serve(str(path), port=port, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+        process = server.serve(str(path), port=port, now=env.now, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
     try:
         server.wait_until_up(process.url, timeout=30, proc=process)
         click.echo(f"Datasette is serving {path} at {process.url}  (log: {log_path})", err=True)

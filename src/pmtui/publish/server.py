@@ -164,7 +164,7 @@ def _site_metadata(path: Path, folder: Path, company: str | None, live: bool) ->
 
 
 def serve(db_path: str | Path, host: str = "127.0.0.1", port: int | None = None, *, live: bool = True,
-          **popen_kwargs) -> DatasetteProcess:
+          now=None, **popen_kwargs) -> DatasetteProcess:
     """Publish (when stale) and start Datasette on the published files in the background.
 
     Args:
@@ -172,6 +172,7 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int | None = None,
         host: the interface to listen on.
         port: the port, or None for a free one.
         live: also serve the live file (to signed-in ``live`` users only).
+        now: the time to publish as (the snapshot date of the files); default the clock.
         **popen_kwargs: passed to :class:`subprocess.Popen` (e.g. ``stderr``).
 
     Returns:
@@ -189,7 +190,7 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int | None = None,
         port = free_port(host)
     else:
         _check_port(host, port)
-    published, _ = publish_if_stale(path)
+    published, _ = publish_if_stale(path, now=now)
     # The config names the database after the file, so each launch gets its own copy.
     folder = tempfile.mkdtemp(prefix="pmtui-serve-")
     metadata = Path(folder) / "metadata.json"
