@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from pmtui.core import periods, series
-from pmtui.services import anchor, framework as fw, measurements as ms, users
+from pmtui.services import anchor, framework as fw, framework_code, measurements as ms, users
 from pmtui.services.errors import PmError
 from pmtui.store.db import atomic, connect
 
@@ -65,6 +65,25 @@ def expand_objectives(definition: dict) -> list[dict]:
     return sorted(out, key=lambda o: order[o["level"]])
 
 
+#: Keys of the demo definition that drive generation, not the framework (left out of the framework file).
+GENERATION_KEYS = {"company": ("first_period", "seed"), "kpis": ("applies_to", "model", "target")}
+
+
+def framework_document(spec: dict) -> dict:
+    """The demo's framework as a framework-as-code document (what ``pmtui framework apply`` takes).
+
+    Generation settings are left out; objective templates are expanded; every role is
+    held from 2023-01-01, before the demo's history starts.
+    """
+    drop = GENERATION_KEYS
+    doc = {"company": {k: v for k, v in spec["company"].items() if k not in drop["company"]},
+           "perspectives": spec["perspectives"], "roles": spec["roles"], "units": spec["units"],
+           "users": [u | {"roles": [r | {"from": "2023-01-01"} for r in u["roles"]]} for u in spec["users"]],
+           "kpis": [{k: v for k, v in kpi.items() if k not in drop["kpis"]} for kpi in spec["kpis"]],
+           "objectives": expand_objectives(spec)}
+    return doc
+
+
 def _stamp(period: str, day: int, hour: int) -> datetime:
     year, month = periods.parse(periods.shift(period, 1))
     return datetime.combine(date(year, month, 1) + timedelta(days=day - 1), time(hour), tzinfo=timezone.utc)
@@ -106,34 +125,8 @@ def _populate(conn, spec: dict, now: datetime) -> dict:
     a = {"actor": users.SYSTEM, "now": setup_time}
     objectives = expand_objectives(spec)
     with atomic(conn):
-        fw.set_setting(conn, "company_name", company["name"], **a)
-        fw.set_setting(conn, "currency", company.get("currency", "EUR"), **a)
+        framework_code.apply_document(conn, framework_document(spec), source="demo framework", **a)
         fw.set_setting(conn, "commentary_required_from", "2026-11-10", **a)  # adopted after the October close (M7.5)
-        for unit in spec["units"]:
-            fw.create_unit(conn, unit["code"], unit["name"], unit["kind"], unit.get("parent"),
-                           unit.get("confidentiality", "public"), **a)
-        for p in spec["perspectives"]:
-            fw.create_perspective(conn, p["code"], p["name"], p.get("weight", 1.0), p.get("sort_order", 0), **a)
-        for role in spec["roles"]:
-            users.create_role(conn, role["code"], role["name"], role["permissions"], **a)
-        for user in spec["users"]:
-            users.create_user(conn, user["name"], user["display_name"], user.get("email"), **a)
-            for held in user["roles"]:
-                users.assign_role(conn, user["name"], held["role"], held.get("unit"), date(2023, 1, 1), **a)
-        for k in spec["kpis"]:
-            fields = {f: k[f] for f in fw.KPI_FIELDS if f in k}
-            fw.create_kpi(conn, k["code"], perspective=k.get("perspective"), owner_role=k.get("owner_role"),
-                          **fields, **a)
-        for o in objectives:
-            fw.create_objective(conn, o["code"], o["name"], level=o["level"], unit=o["unit"],
-                                perspective=o["perspective"], parent=o.get("parent"), owner_role=o.get("owner_role"),
-                                weight=o.get("weight", 1.0), description=o.get("description", ""),
-                                confidentiality=o.get("confidentiality", "public"), **a)
-            for link in o.get("kpis", []):
-                fw.link_kpi(conn, o["code"], link["code"], link.get("weight", 1.0), **a)
-        for o in objectives:
-            for cause in o.get("causes", []):  # "causes" lists the objectives that drive this one
-                fw.link_objectives(conn, cause, o["code"], **a)
     pairs = sorted({(link["code"], o["unit"]) for o in objectives for link in o.get("kpis", [])})
     kpis = {k["code"]: k for k in spec["kpis"]}
     values = {pair: _series(kpis[pair[0]], pair[1], months, spec) for pair in pairs}

@@ -145,12 +145,14 @@ def _replay(entry: dict, columns: dict, defaults: dict, expected: dict) -> None:
         return
     new = json.loads(entry["new"]) if entry["new"] else None
     seq = entry["seq"]
-    if entry["action"] == "measurement.import":
-        common, first = new["common"], new["first_id"]
+    if entry["action"] == "measurement.import" or entry["action"].endswith(".batch"):
+        # A batch entry carries its rows: {"columns", "rows", "common"?, "first_id"?}; rows
+        # without "first_id" carry their own "id" column (batch updates).
+        common, first = new.get("common", {}), new.get("first_id")
         names = new["columns"]
         order = columns[table]
         for offset, values in enumerate(new["rows"]):
-            full = dict(zip(names, values)) | common | {"id": first + offset}
+            full = dict(zip(names, values)) | common | ({"id": first + offset} if first is not None else {})
             expected[(table, str(full["id"]))] = (seq, _row_token(full.get(c, defaults[table][c]) for c in order))
         return
     if entry["action"].startswith("refused."):

@@ -156,9 +156,10 @@ CORE_GUARDED = (
 from pmtui.store.schema_design import DESIGN_SQL, DESIGN_TABLES  # noqa: E402
 from pmtui.store.schema_execution import EXECUTION_SQL, EXECUTION_TABLES  # noqa: E402
 from pmtui.store.schema_governance import GOVERNANCE_SQL, GOVERNANCE_TABLES  # noqa: E402
+from pmtui.store.schema_authoring import AUTHORING_SQL, AUTHORING_TABLES  # noqa: E402
 
 #: Every table whose writes must come with an audit record (guarded by triggers).
-GUARDED_TABLES = CORE_GUARDED + DESIGN_TABLES + EXECUTION_TABLES + GOVERNANCE_TABLES
+GUARDED_TABLES = CORE_GUARDED + DESIGN_TABLES + EXECUTION_TABLES + GOVERNANCE_TABLES + AUTHORING_TABLES
 
 #: Natural primary-key column of each guarded table (the audit ``entity_key``).
 KEY_COLUMN = {table: "id" for table in GUARDED_TABLES} | {"settings": "key"}
@@ -291,3 +292,11 @@ def _views_step(area: str) -> Callable:
 VIEW_AREAS = ("initiatives", "reviews", "actions", "corrections", "accountability", "controls", "disputes")
 for _area in VIEW_AREAS:
     STEPS.append((f"create_{_area}_views", _views_step(_area)))
+
+
+def create_target_proposals(db) -> None:
+    """Targets proposed for new periods, approved by someone else before they score (M3.3)."""
+    run_script(db.conn, AUTHORING_SQL + "\n".join(guard_sql(t) for t in AUTHORING_TABLES))
+
+
+STEPS.append(("create_target_proposals", create_target_proposals))

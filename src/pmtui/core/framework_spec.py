@@ -1,0 +1,487 @@
+"""The framework as code: the public TOML contract, its defaults, and its validation.
+
+A framework file has the tables ``company``, ``perspectives``, ``roles``, ``units``,
+``users``, ``kpis``, ``objectives`` and ``targets`` (see :data:`FIELDS`). Their table
+and key names are a public contract: add, never rename. Pure: no SQL, no clock; the
+services pass in what the database holds as a :data:`Framework` of the same shape.
+
+A *Framework* is ``{kind: {key: element}}`` where every element is a dict holding every
+field of its kind (defaults filled in), so two frameworks compare field by field.
+Targets are keyed ``KPI|UNIT|PERIOD``, one element per reporting period.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pmtui.core import expr, kpi_graph, periods, scoring
+
+#: Fields of a KPI whose change alters the numbers already approved: not an edit, a change request.
+SCORING_FIELDS = ("formula", "direction", "uom", "aggregation")
+
+#: Permissions a role can carry (the services' list, repeated here to keep core pure).
+PERMISSIONS = ("view", "enter_data", "approve", "edit_definitions", "edit_targets", "administer")
+
+CODE = re.compile(r"^[A-Z][A-Z0-9_]{0,31}$")
+USER_NAME = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+CHOICES = {
+    "kind": ("group", "region", "business_unit", "team"),
+    "confidentiality": ("public", "internal", "confidential"),
+    "direction": scoring.DIRECTIONS,
+    "aggregation": ("sum", "avg", "last", "min", "max"),
+    "frequency": ("monthly", "quarterly", "yearly"),
+    "lead_lag": ("leading", "lagging"),
+    "level": ("corporate", "unit", "team"),
+}
+
+#: Months in which quarterly and yearly KPIs report (calendar months; fiscal calendars map onto them).
+REPORTING_MONTHS = {"monthly": tuple(range(1, 13)), "quarterly": (3, 6, 9, 12), "yearly": (12,)}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a framework table.
+
+    Attributes:
+        name: The TOML key (public contract).
+        type: ``code text number int bool choice ref period date permissions links codes roles``.
+        default: The value when the key is absent (``None``: no value).
+        required: The key must be present.
+        ref: For ``ref``/``codes``/``links``: the kind referred to.
+    """
+
+    name: str
+    type: str
+    default: Any = None
+    required: bool = False
+    ref: str | None = None
+
+
+def _f(name, type_, default=None, required=False, ref=None) -> Field:
+    return Field(name, type_, default, required, ref)
+
+
+#: Every table of a framework file and its keys, in export order.
+FIELDS: dict[str, tuple[Field, ...]] = {
+    "company": (_f("name", "text", required=True), _f("currency", "text", "EUR")),
+    "perspectives": (_f("code", "code", required=True), _f("name", "text", required=True),
+                     _f("weight", "number", 1.0), _f("sort_order", "int", 0)),
+    "roles": (_f("code", "code", required=True), _f("name", "text", required=True),
+              _f("permissions", "permissions", [])),
+    "units": (_f("code", "code", required=True), _f("name", "text", required=True),
+              _f("kind", "choice", required=True), _f("parent", "ref", ref="units"),
+              _f("confidentiality", "choice", "public"), _f("active", "bool", True)),
+    "users": (_f("name", "user", required=True), _f("display_name", "text"), _f("email", "text"),
+              _f("active", "bool", True), _f("roles", "roles", [])),
+    "kpis": (_f("code", "code", required=True), _f("name", "text", required=True), _f("definition", "text", ""),
+             _f("uom", "text", ""), _f("direction", "choice", required=True), _f("aggregation", "choice", "sum"),
+             _f("frequency", "choice", "monthly"), _f("lead_lag", "choice", "lagging"), _f("financial", "bool", False),
+             _f("perspective", "ref", ref="perspectives"), _f("owner_role", "ref", ref="roles"),
+             _f("decimals", "int", 1), _f("confidentiality", "choice", "public"), _f("formula", "formula")),
+    "objectives": (_f("code", "code", required=True), _f("name", "text", required=True),
+                   _f("description", "text", ""), _f("level", "choice", required=True),
+                   _f("unit", "ref", required=True, ref="units"),
+                   _f("perspective", "ref", required=True, ref="perspectives"),
+                   _f("parent", "ref", ref="objectives"), _f("owner_role", "ref", ref="roles"),
+                   _f("weight", "number", 1.0), _f("confidentiality", "choice", "public"),
+                   _f("kpis", "links", [], ref="kpis"), _f("causes", "codes", [], ref="objectives")),
+    "targets": (_f("kpi", "ref", required=True, ref="kpis"), _f("unit", "ref", required=True, ref="units"),
+                _f("from", "period", required=True), _f("to", "period", required=True),
+                _f("target", "number", required=True), _f("amber", "number"), _f("target_high", "number"),
+                _f("amber_high", "number")),
+}
+#: Kinds in the order they are applied and exported (references point backwards).
+KINDS = tuple(FIELDS)
+#: The key field of each kind that is a list of elements.
+KEY = {"perspectives": "code", "roles": "code", "units": "code", "users": "name", "kpis": "code",
+       "objectives": "code"}
+TARGET_VALUES = ("target", "amber", "target_high", "amber_high")
+
+Framework = dict[str, dict[str, dict[str, Any]]]
+
+
+def empty() -> Framework:
+    """A framework with no elements."""
+    return {kind: {} for kind in KINDS}
+
+
+def reporting_periods(first: str, last: str, frequency: str) -> list[str]:
+    """The periods from ``first`` to ``last`` (inclusive) in which a KPI of ``frequency`` reports."""
+    months = REPORTING_MONTHS.get(frequency, REPORTING_MONTHS["monthly"])
+    return [p for p in periods.span(first, last) if int(p[5:]) in months]
+
+
+def target_key(kpi: str, unit: str, period: str) -> str:
+    """The key of one target element."""
+    return f"{kpi}|{unit}|{period}"
+
+
+class Problems:
+    """Problems found in a framework file, each naming the element and field."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, where: str, message: str) -> None:
+        """Record ``where: message`` (``where`` like ``kpis[OTD_PCT].direction``)."""
+        self.items.append(f"{where}: {message}")
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def _label(kind: str, index: int, raw: Any) -> str:
+    if kind == "company":
+        return "company"
+    if kind == "targets" and isinstance(raw, dict):
+        return f"targets[{raw.get('kpi')}|{raw.get('unit')}|{raw.get('from')}]"
+    key = raw.get(KEY[kind]) if isinstance(raw, dict) else None
+    return f"{kind}[{key}]" if isinstance(key, str) and key else f"{kind}[{index}]"
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _convert(field: Field, value: Any, where: str, problems: Problems) -> Any:
+    """Check one value's type; return it normalised (or None after recording a problem)."""
+    t = field.type
+    if t == "code":
+        if not isinstance(value, str) or not CODE.match(value):
+            problems.add(where, f"{value!r} is not a code: 1-32 upper-case letters, digits or '_', starting with a letter")
+            return None
+        return value
+    if t == "user":
+        if not isinstance(value, str) or not USER_NAME.match(value):
+            problems.add(where, f"{value!r} is not a user name: letters, digits, '.', '_' or '-'")
+            return None
+        return value
+    if t in ("text", "formula", "ref"):
+        if not isinstance(value, str) or "\x00" in value:
+            problems.add(where, f"{value!r} is not text")
+            return None
+        if t == "text" and len(value) > 2000:
+            problems.add(where, "longer than 2000 characters")
+            return None
+        return value.strip() if t != "text" else value
+    if t == "choice":
+        choices = CHOICES[field.name]
+        if value not in choices:
+            problems.add(where, f"{value!r} is not one of {', '.join(choices)}")
+            return None
+        return value
+    if t == "number":
+        if not _number(value):
+            problems.add(where, f"{value!r} is not a number")
+            return None
+        if field.name == "weight" and value <= 0:
+            problems.add(where, f"weight must be a positive number, not {value!r}")
+            return None
+        return float(value)
+    if t == "int":
+        if not isinstance(value, int) or isinstance(value, bool):
+            problems.add(where, f"{value!r} is not a whole number")
+            return None
+        if field.name == "decimals" and not 0 <= value <= 6:
+            problems.add(where, f"decimals must be 0 to 6, not {value}")
+            return None
+        return value
+    if t == "bool":
+        if not isinstance(value, bool):
+            problems.add(where, f"{value!r} is not true or false")
+            return None
+        return value
+    if t == "period":
+        if not isinstance(value, str) or not periods.is_valid(value):
+            problems.add(where, f"{value!r} is not a period YYYY-MM")
+            return None
+        return value
+    if t == "permissions":
+        if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+            problems.add(where, "must be a list of permission names")
+            return None
+        unknown = [p for p in value if p not in PERMISSIONS]
+        if unknown:
+            problems.add(where, f"unknown permission(s) {', '.join(map(repr, unknown))}; use {', '.join(PERMISSIONS)}")
+            return None
+        return [p for p in PERMISSIONS if p in value]
+    if t == "codes":
+        if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
+            problems.add(where, "must be a list of codes")
+            return None
+        return list(dict.fromkeys(value))
+    if t == "links":
+        return _links(value, where, problems)
+    if t == "roles":
+        return _roles(value, where, problems)
+    raise AssertionError(t)
+
+
+def _links(value: Any, where: str, problems: Problems) -> list[dict] | None:
+    if not isinstance(value, list):
+        problems.add(where, "must be a list of { code, weight }")
+        return None
+    out: dict[str, dict] = {}
+    for i, link in enumerate(value):
+        here = f"{where}[{i}]"
+        if not isinstance(link, dict) or not isinstance(link.get("code"), str):
+            problems.add(here, "must be { code = \"KPI\", weight = 1.0 }")
+            continue
+        extra = set(link) - {"code", "weight"}
+        if extra:
+            problems.add(here, f"unknown key(s) {', '.join(sorted(extra))}")
+        weight = link.get("weight", 1.0)
+        if not _number(weight) or weight <= 0:
+            problems.add(f"{here}.weight", f"weight must be a positive number, not {weight!r}")
+            continue
+        if link["code"] in out:
+            problems.add(here, f"KPI {link['code']} is linked twice")
+        out[link["code"]] = {"code": link["code"], "weight": float(weight)}
+    return list(out.values())
+
+
+def _roles(value: Any, where: str, problems: Problems) -> list[dict] | None:
+    if not isinstance(value, list):
+        problems.add(where, "must be a list of { role, unit, from }")
+        return None
+    out = []
+    for i, held in enumerate(value):
+        here = f"{where}[{i}]"
+        if not isinstance(held, dict) or not isinstance(held.get("role"), str):
+            problems.add(here, "must be { role = \"ROLE\", unit = \"UNIT\" (optional), from = \"YYYY-MM-DD\" (optional) }")
+            continue
+        extra = set(held) - {"role", "unit", "from"}
+        if extra:
+            problems.add(here, f"unknown key(s) {', '.join(sorted(extra))}")
+        unit, start = held.get("unit"), held.get("from")
+        if unit is not None and not isinstance(unit, str):
+            problems.add(f"{here}.unit", f"{unit!r} is not a unit code")
+            continue
+        if start is not None:
+            start = start.isoformat() if hasattr(start, "isoformat") else start
+            if not isinstance(start, str) or not DATE.match(start):
+                problems.add(f"{here}.from", f"{start!r} is not a date YYYY-MM-DD")
+                continue
+        out.append({"role": held["role"], "unit": unit, "from": start})
+    return out
+
+
+def normalise(raw: dict) -> tuple[Framework, Problems]:
+    """Turn a parsed framework file into a :data:`Framework`, checking keys and types.
+
+    Targets (ranges in the file) are kept as ranges here under ``targets`` keyed by their
+    position; :func:`validate` expands them once the KPIs' frequencies are known.
+    """
+    problems = Problems()
+    out = empty()
+    unknown_tables = set(raw) - set(FIELDS)
+    for table in sorted(unknown_tables):
+        problems.add(table, f"unknown table; the tables are {', '.join(KINDS)}")
+    for kind in KINDS:
+        if kind not in raw:
+            continue
+        items = raw[kind]
+        if kind == "company":
+            if not isinstance(items, dict):
+                problems.add("company", "must be a table [company]")
+                continue
+            items = [items]
+        elif not isinstance(items, list):
+            problems.add(kind, f"must be an array of tables [[{kind}]]")
+            continue
+        for index, item in enumerate(items):
+            label = _label(kind, index, item)
+            if not isinstance(item, dict):
+                problems.add(label, "must be a table")
+                continue
+            element = _element(kind, item, label, problems)
+            key = "company" if kind == "company" else str(index) if kind == "targets" else element[KEY[kind]]
+            if key is None:
+                continue
+            if key in out[kind]:
+                problems.add(label, f"duplicate {KEY.get(kind, 'entry')} {key!r}")
+                continue
+            out[kind][key] = element
+    return out, problems
+
+
+def _element(kind: str, item: dict, label: str, problems: Problems) -> dict:
+    """The element with defaults filled in; a field with a problem holds None (and is reported)."""
+    fields = {f.name: f for f in FIELDS[kind]}
+    for extra in sorted(set(item) - set(fields)):
+        problems.add(f"{label}.{extra}", f"unknown key; {kind} take {', '.join(fields)}")
+    element: dict[str, Any] = {}
+    for name, field in fields.items():
+        if name not in item:
+            if field.required:
+                problems.add(f"{label}.{name}", "is required")
+            element[name] = list(field.default) if isinstance(field.default, list) else field.default
+            continue
+        element[name] = _convert(field, item[name], f"{label}.{name}", problems)
+    if kind == "users" and element.get("display_name") is None:
+        element["display_name"] = element.get("name")
+    if kind == "kpis" and element.get("formula") == "":
+        element["formula"] = None
+    return element
+
+
+def validate(desired: Framework, current: Framework, *, approved: dict[str, int] | None = None) -> Problems:
+    """Check references, cycles, formulas and targets of ``desired`` against itself and ``current``.
+
+    Expands ``desired["targets"]`` in place from ranges to one element per reporting period.
+
+    Args:
+        desired: The normalised file (see :func:`normalise`).
+        current: What the database holds now.
+        approved: KPI code -> number of approved values (scoring fields of those are locked).
+    """
+    problems = Problems()
+    merged = {kind: current.get(kind, {}) | desired.get(kind, {}) for kind in KINDS}
+    _check_refs(desired, merged, problems)
+    _check_cycle(desired, merged, "units", problems)
+    _check_cycle(desired, merged, "objectives", problems)
+    _check_formulas(desired, merged, problems)
+    _check_locked(desired, current, approved or {}, problems)
+    desired["targets"] = _expand_targets(desired.get("targets", {}), merged, problems)
+    return problems
+
+
+def _check_refs(desired: Framework, merged: Framework, problems: Problems) -> None:
+    for kind in KINDS:
+        for key, element in desired.get(kind, {}).items():
+            label = f"targets[{element.get('kpi')}|{element.get('unit')}|{element.get('from')}]" \
+                if kind == "targets" else f"{kind}[{key}]"
+            for field in FIELDS[kind]:
+                value = element.get(field.name)
+                if value is None or not field.ref:
+                    continue
+                known = merged[field.ref]
+                what = field.ref.rstrip("s")
+                if field.type == "ref" and value not in known:
+                    problems.add(f"{label}.{field.name}", f"unknown {what} {value!r}")
+                elif field.type == "codes":
+                    for code in value:
+                        if code not in known:
+                            problems.add(f"{label}.{field.name}", f"unknown {what} {code!r}")
+                elif field.type == "links":
+                    for i, link in enumerate(value):
+                        if link["code"] not in known:
+                            problems.add(f"{label}.{field.name}[{i}].code", f"unknown KPI {link['code']!r}")
+            if kind == "users":
+                for i, held in enumerate(element.get("roles") or []):
+                    if held["role"] not in merged["roles"]:
+                        problems.add(f"{label}.roles[{i}].role", f"unknown role {held['role']!r}")
+                    if held["unit"] is not None and held["unit"] not in merged["units"]:
+                        problems.add(f"{label}.roles[{i}].unit", f"unknown unit {held['unit']!r}")
+
+
+def _check_cycle(desired: Framework, merged: Framework, kind: str, problems: Problems) -> None:
+    parent = {key: e.get("parent") for key, e in merged[kind].items()}
+    reported: set[str] = set()
+    for start in sorted(desired.get(kind, {})):
+        seen, node = [start], parent.get(start)
+        while node is not None and node in parent:
+            if node in seen:
+                loop = seen[seen.index(node):] + [node]
+                if not reported & set(loop):
+                    problems.add(f"{kind}[{start}].parent", f"cycle: {' -> '.join(loop)}")
+                reported |= set(loop)
+                break
+            seen.append(node)
+            node = parent.get(node)
+
+
+def _check_formulas(desired: Framework, merged: Framework, problems: Problems) -> None:
+    graph: dict[str, set[str]] = {}
+    for code, kpi in merged["kpis"].items():
+        if not kpi.get("formula"):
+            continue
+        try:
+            refs = expr.references(expr.parse(kpi["formula"]))
+        except ValueError as exc:
+            if code in desired["kpis"]:
+                problems.add(f"kpis[{code}].formula", f"does not parse: {exc}")
+            continue
+        unknown = sorted(refs - set(merged["kpis"]))
+        if unknown and code in desired["kpis"]:
+            problems.add(f"kpis[{code}].formula", f"names unknown KPI(s) {', '.join(unknown)}")
+        graph[code] = refs
+    cycle = kpi_graph.find_cycle(graph)
+    if cycle:
+        problems.add(f"kpis[{cycle[0]}].formula", f"formulas refer to each other in a cycle: {' -> '.join(cycle)}")
+
+
+def _check_locked(desired: Framework, current: Framework, approved: dict[str, int], problems: Problems) -> None:
+    for code, kpi in desired["kpis"].items():
+        old = current.get("kpis", {}).get(code)
+        if old is None or not approved.get(code):
+            continue
+        for field in SCORING_FIELDS:
+            if kpi.get(field) != old.get(field):
+                problems.add(f"kpis[{code}].{field}",
+                             f"{old.get(field)!r} -> {kpi.get(field)!r} would change {approved[code]:,} approved"
+                             " values: not an edit, use a change request")
+
+
+def _expand_targets(ranges: dict, merged: Framework, problems: Problems) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for t in ranges.values():
+        label = f"targets[{t.get('kpi')}|{t.get('unit')}|{t.get('from')}]"
+        kpi = merged["kpis"].get(t.get("kpi"))
+        if kpi is None or t.get("unit") not in merged["units"] or None in (t.get("from"), t.get("to"), t.get("target")):
+            continue  # already reported
+        if t["from"] > t["to"]:
+            problems.add(f"{label}.to", f"{t['to']} is before from = {t['from']}")
+            continue
+        values = {v: t.get(v) for v in TARGET_VALUES}
+        try:
+            scoring.kpi_score(kpi["direction"], None, **values)
+        except ValueError as exc:
+            problems.add(f"{label}.target", f"{exc} (KPI {t['kpi']} is {kpi['direction']})")
+            continue
+        if kpi["direction"] == "band" and values["target_high"] is None:
+            problems.add(f"{label}.target_high", f"KPI {t['kpi']} is a band KPI: give target and target_high")
+            continue
+        spanned = reporting_periods(t["from"], t["to"], kpi["frequency"] or "monthly")
+        if not spanned:
+            problems.add(label, f"no {kpi['frequency']} reporting period between {t['from']} and {t['to']}")
+        for period in spanned:
+            key = target_key(t["kpi"], t["unit"], period)
+            if key in out:
+                problems.add(label, f"{period} is already covered by another target range of {t['kpi']} at {t['unit']}")
+                break
+            out[key] = {"kpi": t["kpi"], "unit": t["unit"], "period": period} | values
+    return out
+
+
+def compress_targets(targets: dict[str, dict], frequency: dict[str, str]) -> list[dict]:
+    """Targets (one per period) as file ranges: consecutive reporting periods with equal values merged.
+
+    Args:
+        targets: Target elements keyed by :func:`target_key`.
+        frequency: KPI code -> frequency (to know which periods are consecutive).
+    """
+    ranges: list[dict] = []
+    for t in sorted(targets.values(), key=lambda t: (t["kpi"], t["unit"], t["period"])):
+        values = {v: t[v] for v in TARGET_VALUES}
+        last = ranges[-1] if ranges else None
+        if (last and last["kpi"] == t["kpi"] and last["unit"] == t["unit"]
+                and {v: last.get(v) for v in TARGET_VALUES} == values
+                and _next_reporting(last["to"], frequency.get(t["kpi"], "monthly")) == t["period"]):
+            last["to"] = t["period"]
+            continue
+        ranges.append({"kpi": t["kpi"], "unit": t["unit"], "from": t["period"], "to": t["period"]} | values)
+    return ranges
+
+
+def _next_reporting(period: str, frequency: str) -> str:
+    months = REPORTING_MONTHS.get(frequency, REPORTING_MONTHS["monthly"])
+    nxt = periods.shift(period, 1)
+    while int(nxt[5:]) not in months:
+        nxt = periods.shift(nxt, 1)
+    return nxt
