@@ -9,6 +9,9 @@ Targets (from the issues):
 - SPC: XmR over every series of the large file (20,000 x 60 points), absolute seconds.
 - publish: the published home (scorecard) page's p95 vs a primary-key row page's p95 on
   the published large file: goal <= 2x (``benchmarks/publish_bench.py``).
+- apply: ``framework apply`` of 50 units, 2,000 KPIs, 400 objectives and 240,000 target
+  rows vs inserting the same rows with executemany: goal <= 5x; re-apply <= 2 s
+  (``benchmarks/apply_bench.py``).
 
 Results go to ``benchmarks/out/results.json``. ``--quick`` uses a tenth of the KPIs
 (a smoke test of the harness, not a measurement).
@@ -27,7 +30,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from benchmarks import large, paint, publish_bench, spc_bench
+from benchmarks import apply_bench, large, paint, publish_bench, spc_bench
 
 OUT = Path(__file__).parent / "out"
 NOW = datetime(2026, 11, 26, 9, tzinfo=timezone.utc)
@@ -66,7 +69,7 @@ def main() -> None:
     """Entry point: run every benchmark and print a summary."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a tenth of the KPIs (harness smoke test)")
-    parser.add_argument("--only", choices=("publish",),
+    parser.add_argument("--only", choices=("publish", "apply"),
                         help="run one benchmark (publish: reuses benchmarks/out/large-approved.db once built)")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
@@ -78,8 +81,11 @@ def main() -> None:
         results["import"] = bench_import(kpis)
         results["first_paint"] = paint.bench_first_paint(OUT / "large.db", OUT / "demo.db", NOW)
         results["spc"] = spc_bench.bench_spc(OUT / "large.db")
-    # Published pages: scorecard and home pages vs a primary-key row page on the published large file.
-    results["publish"] = publish_bench.bench_published_pages(requests=20 if args.quick else publish_bench.REQUESTS)
+    if args.only in (None, "apply"):
+        results["apply"] = apply_bench.bench_apply(OUT, NOW, scale=10 if args.quick else 1)
+    if args.only in (None, "publish"):
+        # Published pages: scorecard and home pages vs a primary-key row page on the published large file.
+        results["publish"] = publish_bench.bench_published_pages(requests=20 if args.quick else publish_bench.REQUESTS)
     (OUT / "results.json").write_text(json.dumps(results, indent=1))
     for name, figures in results.items():
         print(f"{name:12} " + "  ".join(f"{k}={v}" for k, v in figures.items()))

@@ -174,3 +174,20 @@ def test_propose_range_refuses_a_locked_period_and_keeps_equal_ones():
         target_proposals.propose_range(conn, "PCT_4H", "RF4", "2016-04", "2016-04", 99, 90, actor="lead", now=NOW)
     with pytest.raises(PermissionDenied):
         target_proposals.propose_range(conn, "PCT_4H", "RF4", "2019-04", "2019-04", 99, 90, actor="loader", now=NOW)
+
+
+def test_a_group_sized_document_applies_in_bulk_and_verifies():
+    """The benchmark's framework at a small scale: batch-audited links and targets replay in verify."""
+    import tomli_w
+
+    from benchmarks.apply_bench import document
+
+    doc = document(units=7, kpis=40, measured=16)
+    conn = fresh()
+    result = fc.apply(conn, tomli_w.dumps(doc), actor="admin", now=NOW)
+    assert (len(result.plan["units"].added), len(result.plan["kpis"].added)) == (6, 40)  # GROUP exists already
+    assert conn.execute("SELECT count(*) FROM objective_kpis").fetchone()[0] == 7 * 8 * 2
+    assert conn.execute("SELECT count(*) FROM target_proposals").fetchone()[0] == 7 * 16 * 12
+    assert fc.apply(conn, tomli_w.dumps(doc), actor="admin", now=NOW).changes == 0
+    report = verify(conn)
+    assert report.ok, report.to_dict()

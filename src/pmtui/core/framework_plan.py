@@ -59,6 +59,9 @@ def diff(desired: Framework, current: Framework) -> dict[str, KindPlan]:
             if old is None:
                 kp.added.append(key)
                 continue
+            if old == new:  # the common case, compared in C
+                kp.unchanged += 1
+                continue
             fields = {f: (old.get(f), v) for f, v in new.items() if _comparable(old.get(f)) != _comparable(v)}
             if fields:
                 kp.changed[key] = fields

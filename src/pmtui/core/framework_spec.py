@@ -12,6 +12,7 @@ Targets are keyed ``KPI|UNIT|PERIOD``, one element per reporting period.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -110,10 +111,15 @@ def empty() -> Framework:
     return {kind: {} for kind in KINDS}
 
 
+@functools.lru_cache(maxsize=1024)
+def _reporting(first: str, last: str, frequency: str) -> tuple[str, ...]:
+    months = REPORTING_MONTHS.get(frequency, REPORTING_MONTHS["monthly"])
+    return tuple(p for p in periods.span(first, last) if int(p[5:]) in months)
+
+
 def reporting_periods(first: str, last: str, frequency: str) -> list[str]:
     """The periods from ``first`` to ``last`` (inclusive) in which a KPI of ``frequency`` reports."""
-    months = REPORTING_MONTHS.get(frequency, REPORTING_MONTHS["monthly"])
-    return [p for p in periods.span(first, last) if int(p[5:]) in months]
+    return list(_reporting(first, last, frequency))
 
 
 def target_key(kpi: str, unit: str, period: str) -> str:

@@ -14,7 +14,6 @@ import io
 import math
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +23,7 @@ from pmtui.services import users
 from pmtui.services.errors import PmError, Problem, ValidationFailed
 from pmtui.store import audit
 from pmtui.store.audit import utc_text
-from pmtui.store.db import atomic
+from pmtui.store.db import atomic, insert_guard_suspended
 
 REQUIRED = ("unit", "kpi", "period", "value")
 OPTIONAL = ("comment",)
@@ -225,7 +224,7 @@ def _write(conn, path: Path, rows: list[tuple], lines: list[int], digest: str, *
                    "columns": AUDIT_COLUMNS, "rows": rows}
         # Serialise the audit entry in a thread while SQLite inserts: executemany releases
         # the GIL inside each sqlite3_step, so the two overlap.
-        with ThreadPoolExecutor(max_workers=1) as pool, _insert_guard_suspended(conn):
+        with ThreadPoolExecutor(max_workers=1) as pool, insert_guard_suspended(conn, "measurements"):
             entry_text = pool.submit(canonical.dumps, payload)
             conn.executemany(
                 "INSERT INTO measurements (kpi_id, unit_id, period, value, comment, status, entered_by,"
@@ -250,27 +249,6 @@ def _quote(value) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-@contextmanager
-def _insert_guard_suspended(conn):
-    """Drop the insert guard on measurements for this transaction only, then restore it.
-
-    DDL is transactional in SQLite: other connections never see the table unguarded,
-    and the per-row guard call would cost about a second per million rows. The batch's
-    audit entry is written in the same transaction, and ``audit verify`` checks the
-    trigger's text afterwards.
-    """
-    sql = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-                       [_GUARD]).fetchone()
-    if sql is None:
-        raise PmError(f"trigger {_GUARD} is missing; run 'pmtui audit verify'")
-    conn.execute(f"DROP TRIGGER {_GUARD}")
-    try:
-        yield
-    finally:
-        conn.execute(sql[0])
-
-
-_GUARD = "guard_measurements_insert"
 
 
 def _report(params, progress):

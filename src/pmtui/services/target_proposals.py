@@ -12,19 +12,24 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from pmtui.core import framework_spec as spec
-from pmtui.core import periods, scoring
+from pmtui.core import canonical, periods, scoring
 from pmtui.services import users
 from pmtui.services.errors import NotFound, PmError
 from pmtui.store import audit
 from pmtui.store.audit import utc_text
-from pmtui.store.db import atomic
+from pmtui.store.db import atomic, insert_guard_suspended
 
 #: Columns of a proposal row as the batch audit entry lists them.
 ROW_COLUMNS = ("kpi_id", "unit_id", "period", "target", "amber", "target_high", "amber_high")
 _ALL = ROW_COLUMNS + ("status", "proposed_by", "proposed_at", "decided_by", "decided_at", "reason", "batch_seq")
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def require_units(conn, actor: str, unit_ids: Iterable[int], *, now: datetime, key: str) -> None:
@@ -49,15 +54,20 @@ def propose_rows(conn, rows: list[tuple], *, actor: str, now: datetime, source: 
         seq = audit.head(conn)[0] + 1
         common = {"status": "proposed", "proposed_by": actor, "proposed_at": utc_text(now), "decided_by": None,
                   "decided_at": None, "reason": None, "batch_seq": seq}
-        conn.executemany(
-            "INSERT INTO target_proposals (kpi_id, unit_id, period, target, amber, target_high, amber_high, status,"
-            " proposed_by, proposed_at, batch_seq) VALUES (?, ?, ?, ?, ?, ?, ?, 'proposed', ?, ?, ?)",
-            [(*r, actor, common["proposed_at"], seq) for r in rows])
+        payload = {"source": source, "first_id": first, "common": common, "columns": list(ROW_COLUMNS),
+                   "rows": [list(r) for r in rows]}
+        # Serialise the audit entry in a thread while SQLite inserts (as the measurement import does).
+        with ThreadPoolExecutor(max_workers=1) as pool, insert_guard_suspended(conn, "target_proposals"):
+            entry = pool.submit(canonical.dumps, payload)
+            conn.executemany(
+                "INSERT INTO target_proposals (kpi_id, unit_id, period, target, amber, target_high, amber_high,"
+                f" status, proposed_by, proposed_at, batch_seq) VALUES (?, ?, ?, ?, ?, ?, ?, 'proposed',"
+                f" {_quote(actor)}, '{common['proposed_at']}', {seq})", rows)
+            text = entry.result()
         if conn.execute("SELECT max(id) FROM target_proposals").fetchone()[0] != first + len(rows) - 1:
             raise PmError("internal error: proposals were not numbered consecutively; nothing written")
         audit.append(conn, actor=actor, now=now, action="target_proposals.batch", entity="target_proposals",
-                     key=f"batch:{seq}", new={"source": source, "first_id": first, "common": common,
-                                              "columns": list(ROW_COLUMNS), "rows": [list(r) for r in rows]})
+                     key=f"batch:{seq}", new_text=text)
     return len(rows)
 
 

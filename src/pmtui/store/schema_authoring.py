@@ -28,7 +28,6 @@ CREATE TABLE target_proposals (
     batch_seq INTEGER
 );
 CREATE UNIQUE INDEX target_proposals_open ON target_proposals (unit_id, period, kpi_id) WHERE status = 'proposed';
-CREATE INDEX target_proposals_kpi ON target_proposals (kpi_id, unit_id, period);
 CREATE TRIGGER target_proposals_four_eyes BEFORE UPDATE OF status ON target_proposals
 WHEN NEW.status <> 'proposed' AND (NEW.decided_by IS NULL OR NEW.decided_by = NEW.proposed_by)
 BEGIN SELECT RAISE(ABORT, 'four-eyes rule: a target cannot be approved or rejected by the person who proposed it'); END;
