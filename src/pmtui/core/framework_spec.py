@@ -147,7 +147,9 @@ def _label(kind: str, index: int, raw: Any) -> str:
     if kind == "targets" and isinstance(raw, dict):
         return f"targets[{raw.get('kpi')}|{raw.get('unit')}|{raw.get('from')}]"
     key = raw.get(KEY[kind]) if isinstance(raw, dict) else None
-    return f"{kind}[{key}]" if isinstance(key, str) and key else f"{kind}[{index}]"
+    # Only a printable, short key names the element; anything else (hostile or huge) goes by position.
+    named = isinstance(key, str) and 0 < len(key) <= 64 and key.isprintable()
+    return f"{kind}[{key}]" if named else f"{kind}[{index}]"
 
 
 def _number(value: Any) -> bool:
