@@ -86,21 +86,59 @@ def enter_cmd(env: Env, kpi, unit, period, value, comment, submit, as_json) -> N
 def _decision_command(approve: bool):
     verb = "approve" if approve else "reject"
 
-    @kpi_unit_period
+    @click.option("--kpi", default=None, help="KPI code (with --all: only this KPI).")
+    @click.option("--unit", default=None, help="Unit code (with --all: only exactly this unit).")
+    @click.option("--period", default=None, help="Period YYYY-MM (with --all: only this period).")
+    @click.option("--all", "every", is_flag=True, help=f"{verb.capitalize()} every submitted value that matches"
+                                                       " --kpi/--unit/--period (none: all), skipping your own.")
     @click.option("--reason", required=not approve, default=None, help="Why (required to reject).")
     @json_option
     @pass_env
-    def command(env: Env, kpi, unit, period, reason, as_json) -> None:
+    def command(env: Env, kpi, unit, period, every, reason, as_json) -> None:
+        if every:
+            _decide_all(env, approve, kpi, unit, period, reason, as_json)
+            return
+        missing = [f"--{n}" for n, v in (("kpi", kpi), ("unit", unit), ("period", period)) if v is None]
+        if missing:
+            raise click.UsageError(f"Missing option(s) {', '.join(missing)}: locate one value, or use --all")
         from pmtui.services import measurements  # noqa: PLC0415
 
         row = measurements.decide(env.connect(), kpi, unit, period, approve=approve, reason=reason,
                                   actor=env.acting_user(), now=env.now)
         emit(row, as_json, lambda: f"{kpi} {unit} {period} {row['status']} by {row['decided_by']}")
 
-    command.__doc__ = (f"{verb.capitalize()} a submitted value (four-eyes: not your own).\n\n"
+    command.__doc__ = (f"{verb.capitalize()} a submitted value (four-eyes: not your own), or --all of them.\n\n"
+                       "With --all, every submitted value matching the filters is decided in one transaction;"
+                       " your own submissions and values another rule refuses (e.g. a missing commentary)"
+                       " are skipped and listed.\n\n"
                        f"Example: pmtui --user bjones {verb} --kpi REV --unit DE_DIST --period 2026-10"
                        + ("" if approve else " --reason 'source system double-counted returns'"))
     return cli.command(verb)(command)
+
+
+def _decide_all(env: Env, approve: bool, kpi, unit, period, reason, as_json: bool) -> None:
+    """``approve --all`` / ``reject --all``: one transaction, skips listed."""
+    from pmtui.cli.governance_cmds import writing  # noqa: PLC0415
+    from pmtui.services import bulk_decisions  # noqa: PLC0415
+
+    with writing(env) as (conn, actor, now):
+        data = bulk_decisions.decide_all(conn, approve=approve, reason=reason, unit=unit, kpi=kpi, period=period,
+                                         actor=actor, now=now)
+
+    def text() -> str:
+        done = "approved" if approve else "rejected"
+        lines = [f"{done} {data[done]:,} value(s)"]
+        own, other = data["skipped_own"], data["skipped"]
+        if own:
+            lines.append(f"skipped {len(own):,} of your own (four-eyes: someone else decides them):")
+            lines += [f"  {s['kpi']} {s['unit']} {s['period']}" for s in own[:20]]
+        if other:
+            lines.append(f"skipped {len(other):,} refused by another rule:")
+            lines += [f"  {s['kpi']} {s['unit']} {s['period']}: {s['reason']}" for s in other[:20]]
+        if len(own) > 20 or len(other) > 20:
+            lines.append("(lists cut at 20: --json shows every value)")
+        return "\n".join(lines)
+    emit(data, as_json, text)
 
 
 _decision_command(True)

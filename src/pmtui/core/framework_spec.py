@@ -22,6 +22,8 @@ from pmtui.core import expr, kpi_graph, periods, scoring
 
 #: Fields of a KPI whose change alters the numbers already approved: not an edit, a change request.
 SCORING_FIELDS = ("formula", "direction", "uom", "aggregation")
+#: Fields locked once a KPI has approved values: the scoring fields and the reporting frequency.
+LOCKED_FIELDS = (*SCORING_FIELDS, "frequency")
 
 #: Permissions a role can carry (the services' list, repeated here to keep core pure).
 PERMISSIONS = ("view", "enter_data", "approve", "edit_definitions", "edit_targets", "administer")
@@ -429,7 +431,7 @@ def _check_locked(desired: Framework, current: Framework, approved: dict[str, in
         old = current.get("kpis", {}).get(code)
         if old is None or not approved.get(code):
             continue
-        for field in SCORING_FIELDS:
+        for field in LOCKED_FIELDS:
             if kpi.get(field) != old.get(field):
                 problems.add(f"kpis[{code}].{field}",
                              f"{old.get(field)!r} -> {kpi.get(field)!r} would change {approved[code]:,} approved"

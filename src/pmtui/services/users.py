@@ -58,6 +58,8 @@ def user_id_of(conn: sqlite3.Connection, name: str) -> int:
     """The id of an active user, or :class:`NotFound` naming the user."""
     row = conn.execute("SELECT id FROM users WHERE name = ? AND active = 1", [name]).fetchone()
     if not row:
+        if conn.execute("SELECT 1 FROM users WHERE name = ? AND active = 0", [name]).fetchone():
+            raise NotFound(f"user {name!r} is deactivated: a deactivated user can no longer act or be given work")
         raise NotFound(f"unknown user {name!r}: pass an existing user with --user or PMTUI_USER")
     return row[0]
 
