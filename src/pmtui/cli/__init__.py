@@ -29,6 +29,9 @@ class PmGroup(click.Group):
         except sqlite3.DatabaseError as exc:
             click.echo(f"Error: database problem: {exc}", err=True)
             ctx.exit(1)
+        finally:
+            if isinstance(ctx.obj, Env):
+                ctx.obj.finish()
 
 
 @click.group(cls=PmGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

@@ -4,7 +4,7 @@
 the list), ``pmtui roles create|grant``, ``pmtui kpis add|edit`` (``pmtui kpis`` stays the
 list) and ``pmtui objectives add|edit|link|unlink|cause|list``. Each is a thin wrapper
 over :mod:`pmtui.services.framework_edit`; writes go through
-:func:`pmtui.cli.governance_cmds.writing`, so the anchor follows the audit trail.
+:func:`pmtui.cli.context.writing`; the anchor follows the audit trail after every command.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pmtui.cli import cli
 from pmtui.cli.context import Env, pass_env
 from pmtui.cli.fallback import promote
 from pmtui.cli.formulas_cmds import kpis_group
-from pmtui.cli.governance_cmds import writing
+from pmtui.cli.context import writing
 from pmtui.cli.governance_roles_cmds import roles_group
 from pmtui.cli.output import emit, json_option, table
 from pmtui.core.framework_spec import CHOICES, PERMISSIONS

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,6 +34,7 @@ class Env:
     db_path: str
     user: str | None
     _conn: sqlite3.Connection | None = field(default=None, repr=False)
+    _head: int = field(default=0, repr=False)
 
     @property
     def now(self) -> datetime:
@@ -47,7 +50,30 @@ class Env:
                 raise PmError(f"{self.db_path} does not exist: run 'pmtui init' or 'pmtui demo --no-tui' first,"
                               " or pass --db")
             self._conn = connect(self.db_path)
+            self._head = self._audit_head()
         return self._conn
+
+    def _audit_head(self) -> int:
+        row = self._conn.execute("SELECT max(seq) FROM audit_log").fetchone()
+        return row[0] or 0
+
+    def finish(self) -> None:
+        """After every command: if the audit trail grew, move the anchor to its head.
+
+        The one place the anchor follows CLI writes, whatever the command and whether it
+        succeeded or was refused (a refusal is audited too), so ``audit verify`` always
+        compares against the current head.
+        """
+        if self._conn is None or self.db_path == ":memory:":
+            return
+        try:
+            if self._audit_head() != self._head:
+                from pmtui.services import anchor  # noqa: PLC0415
+
+                anchor.write(self._conn, self.db_path, self.now)
+                self._head = self._audit_head()
+        except sqlite3.Error:
+            pass  # the command's own error, if any, is what the user needs to see
 
     def acting_user(self) -> str:
         """The user given by --user / PMTUI_USER, required for writes."""
@@ -57,3 +83,9 @@ class Env:
 
 
 pass_env = click.make_pass_decorator(Env)
+
+
+@contextmanager
+def writing(env: Env) -> Iterator[tuple[sqlite3.Connection, str, datetime]]:
+    """Hand a write command its connection, acting user and time (the anchor follows in :meth:`Env.finish`)."""
+    yield env.connect(), env.acting_user(), env.now

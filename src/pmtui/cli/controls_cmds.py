@@ -14,11 +14,6 @@ FINDING_COLUMNS = ["severity", "control", "element", "detail"]
 LIST_COLUMNS = ["id", "quarter", "status", "run_by", "run_at", "high", "medium", "low", "info", "signed_off_by"]
 
 
-def _anchored(env: Env, conn) -> None:
-    """Keep the anchor at the head of the chain after a write (a refusal is audited too)."""
-    from pmtui.services import anchor  # noqa: PLC0415
-
-    anchor.write(conn, env.db_path, env.now)
 
 
 def _assessment_text(a: dict) -> str:
@@ -55,11 +50,7 @@ def controls_run(env: Env, quarter: str, skip_verify: bool, as_json: bool) -> No
     """
     from pmtui.services import controls  # noqa: PLC0415
 
-    conn = env.connect()
-    try:
-        result = controls.run(conn, quarter, actor=env.acting_user(), now=env.now, verify_trail=not skip_verify)
-    finally:
-        _anchored(env, conn)
+    result = controls.run(env.connect(), quarter, actor=env.acting_user(), now=env.now, verify_trail=not skip_verify)
     emit(result, as_json, lambda: _assessment_text(result))
 
 
@@ -105,11 +96,7 @@ def controls_sign_off(env: Env, assessment_id: str, note: str, as_json: bool) ->
     """
     from pmtui.services import controls  # noqa: PLC0415
 
-    conn = env.connect()
-    try:
-        result = controls.sign_off(conn, assessment_id, note, actor=env.acting_user(), now=env.now)
-    finally:
-        _anchored(env, conn)
+    result = controls.sign_off(env.connect(), assessment_id, note, actor=env.acting_user(), now=env.now)
     emit(result, as_json, lambda: f"assessment {result['id']} ({result['quarter']}) signed off by"
                                   f" {result['signed_off_by']}")
 

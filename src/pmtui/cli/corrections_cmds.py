@@ -8,7 +8,7 @@ from collections.abc import Callable
 import click
 
 from pmtui.cli import cli
-from pmtui.cli.context import Env, pass_env
+from pmtui.cli.context import Env, pass_env, writing
 from pmtui.cli.output import emit, json_option, kpi_unit_period, table
 
 CORRECTION_COLUMNS = ["id", "kpi", "unit", "period", "old_value", "value", "status", "entered_by", "decided_by",
@@ -18,14 +18,9 @@ HISTORY_COLUMNS = ["version", "kind", "value", "status", "by", "at", "decided_by
 
 
 def _write(env: Env, call: Callable):
-    """Run ``call(conn, actor, now)``; the anchor follows the audit trail even when the write is refused."""
-    from pmtui.services import anchor  # noqa: PLC0415
-
-    conn, actor, now = env.connect(), env.acting_user(), env.now
-    try:
+    """Run ``call(conn, actor, now)`` (the anchor follows the audit trail in :meth:`Env.finish`)."""
+    with writing(env) as (conn, actor, now):
         return call(conn, actor, now)
-    finally:  # a refusal is audited too: keep the anchor at the head of the chain
-        anchor.write(conn, env.db_path, now)
 
 
 @cli.command("correct")

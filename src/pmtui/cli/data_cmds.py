@@ -30,7 +30,7 @@ def import_measurements(env: Env, file: str, status: str, as_json: bool) -> None
 
     Example: pmtui --user asmith import measurements october.csv
     """
-    from pmtui.services import anchor, imports  # noqa: PLC0415
+    from pmtui.services import imports  # noqa: PLC0415
     from pmtui.services.errors import ValidationFailed  # noqa: PLC0415
 
     conn, actor = env.connect(), env.acting_user()
@@ -50,7 +50,6 @@ def import_measurements(env: Env, file: str, status: str, as_json: bool) -> None
         else:
             click.echo(f"Error: {exc}", err=True)
         raise SystemExit(1) from None
-    anchor.write(conn, env.db_path, env.now)
     emit(result.to_dict() | {"ok": True}, as_json,
          lambda: f"imported {result.rows:,} values ({result.status}) for {result.kpis} KPIs in {result.units}"
                  f" units, periods {result.first_period}..{result.last_period}; audit entry {result.audit_seq}")
@@ -118,7 +117,7 @@ def _decision_command(approve: bool):
 
 def _decide_all(env: Env, approve: bool, kpi, unit, period, reason, as_json: bool) -> None:
     """``approve --all`` / ``reject --all``: one transaction, skips listed."""
-    from pmtui.cli.governance_cmds import writing  # noqa: PLC0415
+    from pmtui.cli.context import writing  # noqa: PLC0415
     from pmtui.services import bulk_decisions  # noqa: PLC0415
 
     with writing(env) as (conn, actor, now):

@@ -14,7 +14,7 @@ import click
 from pmtui.cli import cli
 from pmtui.cli.context import Env, pass_env
 from pmtui.cli.data_cmds import import_group
-from pmtui.cli.governance_cmds import writing
+from pmtui.cli.context import writing
 from pmtui.cli.output import emit, json_option, table
 from pmtui.cli.strategy_cmds import targets_group
 

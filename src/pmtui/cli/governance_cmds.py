@@ -6,26 +6,14 @@ roles, permissions and escalation commands live in :mod:`pmtui.cli.governance_ro
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import click
 
 from pmtui.cli import cli
-from pmtui.cli.context import Env, pass_env
+from pmtui.cli.context import Env, pass_env, writing
 from pmtui.cli.output import emit, json_option, table
 
 
-@contextmanager
-def writing(env: Env) -> Iterator[tuple]:
-    """Yield (conn, actor, now) for a write; afterwards the anchor follows the chain, refusals included."""
-    from pmtui.services import anchor  # noqa: PLC0415
-
-    conn, actor, now = env.connect(), env.acting_user(), env.now
-    try:
-        yield conn, actor, now
-    finally:  # a refused write is audited as well, so the chain's head moved either way
-        anchor.write(conn, env.db_path, now)
 
 
 @cli.group("raci")

@@ -13,7 +13,7 @@ import click
 from pmtui.cli import cli
 from pmtui.cli.context import Env, pass_env
 from pmtui.cli.fallback import FallbackGroup
-from pmtui.cli.governance_cmds import writing
+from pmtui.cli.context import writing
 from pmtui.cli.output import emit, json_option, table
 
 

@@ -21,10 +21,6 @@ MILESTONE_COLUMNS = ["code", "planned_start", "planned_finish", "actual_start", 
 ALERT_COLUMNS = ["severity", "rule", "unit", "initiative", "milestone", "raised_on", "message"]
 
 
-def _written(env: Env, conn) -> None:
-    from pmtui.services import anchor  # noqa: PLC0415
-
-    anchor.write(conn, env.db_path, env.now)
 
 
 def _date_option(name: str, help_text: str):
@@ -111,7 +107,6 @@ def initiatives_add(env: Env, code, name, unit, owner_role, budget, status, desc
                                      description=description, late_start_grace_days=grace_days,
                                      slip_amber_days=amber_days, slip_red_days=red_days,
                                      confidentiality=confidentiality, actor=env.acting_user(), now=env.now)
-    _written(env, conn)
     emit(row, as_json, lambda: f"initiative {row['code']} added to {row['unit']} ({row['status']})")
 
 
@@ -142,7 +137,6 @@ def initiatives_update(env: Env, code, name, status, owner_role, budget, grace_d
     conn = env.connect()
     row = initiatives.update_initiative(conn, code, actor=env.acting_user(), now=env.now, reason=reason,
                                         **{k: v for k, v in given.items() if v is not None})
-    _written(env, conn)
     emit(row, as_json, lambda: f"initiative {row['code']} updated ({row['open_alerts']} open alerts)")
 
 
@@ -159,7 +153,6 @@ def _change_link(env: Env, code: str, kpi: str | None, objective: str | None, as
     conn = env.connect()
     change = initiatives.link if add else initiatives.unlink
     row = change(conn, code, kpi=kpi, objective=objective, actor=env.acting_user(), now=env.now)
-    _written(env, conn)
     emit(row, as_json, lambda: f"{code} {'linked to' if add else 'unlinked from'} {kpi or objective}; KPIs:"
                                f" {', '.join(row['kpis']) or '-'}; objectives: {', '.join(row['objectives']) or '-'}")
 
@@ -202,7 +195,6 @@ def initiatives_alerts(env: Env, unit: str | None, refresh: bool, as_json: bool)
     counts = None
     if refresh:
         counts = initiatives.refresh_alerts(conn, today=today, actor=env.acting_user(), now=env.now, unit=unit)
-        _written(env, conn)
     alerts = initiatives.open_alerts(conn, unit=unit)
     data = {"today": today.isoformat(), "refreshed": counts, "alerts": alerts}
 
@@ -244,7 +236,6 @@ def milestones_add(env: Env, initiative, code, name, planned_start, planned_fini
                                     planned_finish=planned_finish, actual_start=actual_start,
                                     actual_finish=actual_finish, percent_complete=percent,
                                     depends_on=tuple(depends_on), actor=env.acting_user(), now=env.now)
-    _written(env, conn)
     emit(row, as_json, lambda: _milestone_line(row))
 
 
@@ -283,7 +274,6 @@ def milestones_update(env: Env, initiative, milestone, actual_start, actual_fini
     conn = env.connect()
     row = initiatives.update_milestone(conn, initiative, milestone, actor=env.acting_user(), now=env.now,
                                        reason=reason, **changes)
-    _written(env, conn)
     emit(row, as_json, lambda: _milestone_line(row))
 
 
@@ -302,7 +292,6 @@ def milestones_depend(env: Env, initiative, milestone, depends_on, as_json) -> N
 
     conn = env.connect()
     row = initiatives.add_dependency(conn, initiative, milestone, depends_on, actor=env.acting_user(), now=env.now)
-    _written(env, conn)
     emit(row, as_json, lambda: f"{initiative}/{milestone} depends on {', '.join(row['depends_on'])}")
 
 

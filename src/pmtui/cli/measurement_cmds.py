@@ -11,10 +11,6 @@ from pmtui.cli.design_cmds import calendar_group
 from pmtui.cli.output import emit, json_option, kpi_unit_period, table
 
 
-def _written(env: Env, conn) -> None:
-    from pmtui.services import anchor  # noqa: PLC0415
-
-    anchor.write(conn, env.db_path, env.now)
 
 
 @cli.group("sources")
@@ -59,7 +55,6 @@ def sources_add(env: Env, code, name, system, domain, reliability, latency_hours
     conn = env.connect()
     sources.add_source(conn, code, name, system=system, domain=domain, reliability=reliability,
                        latency_hours=latency_hours, refresh=refresh, actor=env.acting_user(), now=env.now)
-    _written(env, conn)
     row = next(s for s in sources.list_sources(conn) if s["code"] == code)
     emit(row, as_json, lambda: f"source {code} added")
 
@@ -77,7 +72,6 @@ def sources_link(env: Env, kpi, source) -> None:
 
     conn = env.connect()
     sources.link_kpi(conn, kpi, source, actor=env.acting_user(), now=env.now)
-    _written(env, conn)
     click.echo(f"{kpi} is fed by {source}")
 
 
@@ -95,7 +89,6 @@ def sources_reporting(env: Env, kpi, mode, due_days) -> None:
 
     conn = env.connect()
     row = sources.set_reporting(conn, kpi, mode=mode, due_days=due_days, actor=env.acting_user(), now=env.now)
-    _written(env, conn)
     click.echo(f"{kpi}: {row['reporting_mode']}, due {row['due_days']} days after period end")
 
 
@@ -120,7 +113,6 @@ def variants_add(env: Env, kpi, unit, definition, regulation, as_json) -> None:
 
     conn = env.connect()
     row = variants.add_variant(conn, kpi, unit, definition, regulation, actor=env.acting_user(), now=env.now)
-    _written(env, conn)
     emit(row, as_json, lambda: f"variant of {kpi} at {unit} ({row['changes']}):\n{row['diff']}")
 
 
@@ -193,7 +185,6 @@ def readings_import(env: Env, file, as_json) -> None:
         else:
             click.echo(f"Error: {exc}", err=True)
         raise SystemExit(1) from None
-    _written(env, conn)
     emit(result | {"ok": True}, as_json,
          lambda: f"imported {result['rows']} readings ({result['added']} new, {result['replaced']} replaced)")
 
@@ -218,7 +209,6 @@ def calendar_set(env: Env, unit, pattern, month, year_end, weekday, label, as_js
     conn = env.connect()
     data = freshness.set_calendar(conn, unit, pattern, month, year_end=year_end, weekday=weekday, label=label,
                                   actor=env.acting_user(), now=env.now)
-    _written(env, conn)
     emit(data, as_json, lambda: _calendar_text(data))
 
 
@@ -259,7 +249,6 @@ def assess_cmd(env: Env, kpi, unit, period, rating, comment, as_json) -> None:
 
     conn = env.connect()
     row = assessments.assess(conn, kpi, unit, period, rating, comment, actor=env.acting_user(), now=env.now)
-    _written(env, conn)
     emit(row, as_json, lambda: f"{kpi} {unit} {period}: {row['rating']} {row['label']}")
 
 
@@ -299,5 +288,4 @@ def settings_set(env: Env, name, value) -> None:
 
     conn = env.connect()
     stored = settings.set_value(conn, name, value, actor=env.acting_user(), now=env.now)
-    _written(env, conn)
     click.echo(f"{name} = {stored}")
