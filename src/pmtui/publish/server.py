@@ -10,13 +10,15 @@ call ``pmtui_guard()``, which only pmtui's own connections define.
 
 A re-publish replaces a file with ``os.replace``; a running Datasette keeps reading the
 old (immutable) file through its open connections, so :func:`serve`'s caller restarts
-the server to show the new one (``pmtui serve`` does, see its ``--refresh``). The
-plugins come from the repository's ``datasette_plugins/`` (pmtui is installed
-editable), the config from :mod:`pmtui.publish`.
+the server to show the new one (``pmtui serve`` does, see its ``--refresh``). The config
+comes from :mod:`pmtui.publish`; the plugins are the ``datasette_plugins`` package, which
+Datasette loads through pmtui's ``datasette`` entry points however pmtui is installed
+(see :func:`datasette_args` for a checkout that is not installed).
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import shutil
@@ -33,7 +35,7 @@ from pathlib import Path
 from pmtui.publish import CONFIG_PATH, database_name, setting_flags
 from pmtui.services.errors import PmError
 
-#: The repository root: src/pmtui/publish/server.py -> parents[3].
+#: The repository root when running from a checkout: src/pmtui/publish/server.py -> parents[3].
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
 #: Seconds :func:`stop` waits after SIGTERM before it kills the server.
@@ -49,16 +51,35 @@ class DatasetteProcess(subprocess.Popen):
 
 
 def plugins_dir() -> Path:
-    """The ``datasette_plugins/`` folder of the repository.
+    """The folder of the ``datasette_plugins`` package (installed, else the checkout's).
 
     Raises:
-        PmError: pmtui is not installed from a checkout (``pip install -e .``).
+        PmError: the plugins are missing (a broken installation).
     """
-    folder = REPO_ROOT / "datasette_plugins"
+    try:
+        import datasette_plugins  # noqa: PLC0415 - an empty package: only its location is wanted
+
+        folder = Path(datasette_plugins.__file__).parent
+    except ImportError:  # a checkout on PYTHONPATH, or installed before the package was
+        folder = REPO_ROOT / "datasette_plugins"
     if not (folder / "pm_functions.py").is_file():
-        raise PmError(f"Datasette plugins not found in {folder}: install pmtui editable from its repository"
-                      " (pip install -e .)")
+        raise PmError(f"Datasette plugins not found in {folder}: reinstall pmtui")
     return folder
+
+
+def plugin_modules() -> tuple[str, ...]:
+    """The plugin modules, ``datasette_plugins.pm_*``, as found in :func:`plugins_dir`."""
+    return tuple(f"datasette_plugins.{path.stem}" for path in sorted(plugins_dir().glob("pm_*.py")))
+
+
+def unregistered_plugins() -> tuple[str, ...]:
+    """The plugin modules that no installed ``datasette`` entry point loads.
+
+    None once pmtui is installed (any way); all of them when a checkout runs without
+    being installed, some when an editable install predates a new plugin module.
+    """
+    registered = {ep.value for ep in importlib.metadata.entry_points(group="datasette")}
+    return tuple(m for m in plugin_modules() if m not in registered)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -95,14 +116,19 @@ def datasette_args(db_path: str | Path | None, port: int, *, host: str = "127.0.
 
     Returns:
         The argument list for :class:`subprocess.Popen` (same Python, so the same venv).
+        Datasette loads the plugins through their entry points; ``--plugins-dir`` is added
+        only when some are not installed as entry points (see :func:`unregistered_plugins`).
+        The modules that are installed are not loaded twice: their entry points carry the
+        names Datasette gives ``--plugins-dir`` modules, and it skips a name already taken.
     """
     files = [str(db_path)] if db_path is not None else []
     for path in immutable:
         files += ["-i", str(path)]
+    plugins = ["--plugins-dir", str(plugins_dir())] if unregistered_plugins() else []
     return [
         sys.executable, "-m", "datasette", "serve", *files,
         "--host", host, "--port", str(port),
-        "--plugins-dir", str(plugins_dir()),
+        *plugins,
         "--metadata", str(metadata),
         *setting_flags(),
     ]

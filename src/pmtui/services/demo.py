@@ -32,8 +32,21 @@ EXTENSIONS: tuple[str, ...] = ("pmtui.services.demo_strategy", "pmtui.services.d
                                "pmtui.services.demo_disputes", "pmtui.services.demo_controls")
 #: The user the demo TUI acts as.
 DEMO_USER = "demo"
-#: The demo definition, in the repository's fixtures folder (override with PMTUI_FIXTURES).
-FIXTURES = Path(os.environ.get("PMTUI_FIXTURES", Path(__file__).resolve().parents[3] / "fixtures"))
+#: The copy of the demo definition shipped in the package, for installs without a checkout.
+PACKAGED_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def _fixtures_folder() -> Path:
+    """PMTUI_FIXTURES, else the checkout's ``fixtures/``, else the copy shipped in the package."""
+    if "PMTUI_FIXTURES" in os.environ:
+        return Path(os.environ["PMTUI_FIXTURES"])
+    checkout = Path(__file__).resolve().parents[3] / "fixtures"
+    return checkout if (checkout / "demo_company.toml").is_file() else PACKAGED_FIXTURES
+
+
+#: The folder of the demo definition: the repository's ``fixtures/`` when running from a
+#: checkout, else the identical copy in ``pmtui/fixtures/`` (a wheel); override with PMTUI_FIXTURES.
+FIXTURES = _fixtures_folder()
 
 
 def load_definition(path: Path | None = None) -> dict:
