@@ -84,3 +84,19 @@ def test_apply_and_cli_export_the_same_toml(tmp_path):
     applied = by_apply(tmp_path)
     assert 'code = "GROW_A"' in applied and '{ code = "REV", weight = 1.0 }' in applied
     assert by_cli(tmp_path) == applied
+
+
+async def test_the_tui_forms_export_the_same_toml_as_apply_and_cli(tmp_path):
+    from tests.tui._pilot import make_app, settle
+    from tests.tui.framework_driver import build_small_framework_via_tui, make_empty_file
+
+    path = make_empty_file(tmp_path / "tui.db", company="Small Co")
+    app = make_app(path, user="admin")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await build_small_framework_via_tui(pilot)
+        await settle(pilot)
+    conn = connect(path)
+    exported = framework_code.export(conn, today=NOW.date())
+    conn.close()
+    assert exported == by_apply(tmp_path) == by_cli(tmp_path)

@@ -11,7 +11,7 @@ import importlib
 
 #: Feature-area modules, in the order their actions appear in help and the palette.
 MODULES: tuple[str, ...] = ("strategy", "allocation", "drivers", "measurement", "spc", "initiatives", "reviews",
-                            "register", "corrections", "accountability", "controls", "disputes")
+                            "register", "corrections", "accountability", "controls", "disputes", "framework")
 
 
 def extra():

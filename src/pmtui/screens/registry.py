@@ -33,6 +33,8 @@ SCREENS: dict[str, str] = {
     "disputes": "pmtui.screens.disputes:DisputesScreen",
     "minutes": "pmtui.screens.minutes_search:MinutesSearchScreen",
     "commentary": "pmtui.screens.commentary:CommentaryDialog",
+    "framework": "pmtui.screens.framework_editor:FrameworkScreen",
+    "users": "pmtui.screens.users_admin:UsersScreen",
 }
 
 

@@ -128,13 +128,18 @@ def _objectives(conn: sqlite3.Connection, where: str, params: list) -> list[dict
             {where} ORDER BY o.code""", params).fetchall()
     if not rows:
         return []
+    # Only the links of the objectives found: the big file has 20,000 of them.
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _objective_ids (id INTEGER PRIMARY KEY)")
+    conn.execute("DELETE FROM temp._objective_ids")
+    conn.executemany("INSERT INTO temp._objective_ids VALUES (?)", [(r["id"],) for r in rows])
     kpis: dict[int, list[dict]] = {}
-    for r in conn.execute("SELECT ok.objective_id, k.code, ok.weight FROM objective_kpis ok"
-                          " JOIN kpis k ON k.id = ok.kpi_id ORDER BY k.code"):
+    for r in conn.execute("SELECT ok.objective_id, k.code, ok.weight FROM temp._objective_ids i"
+                          " JOIN objective_kpis ok ON ok.objective_id = i.id JOIN kpis k ON k.id = ok.kpi_id"
+                          " ORDER BY k.code"):
         kpis.setdefault(r[0], []).append({"code": r[1], "weight": r[2]})
     causes: dict[int, list[str]] = {}
-    for r in conn.execute("SELECT l.effect_id, c.code FROM objective_links l JOIN objectives c ON c.id = l.cause_id"
-                          " ORDER BY c.code"):
+    for r in conn.execute("SELECT l.effect_id, c.code FROM temp._objective_ids i JOIN objective_links l"
+                          " ON l.effect_id = i.id JOIN objectives c ON c.id = l.cause_id ORDER BY c.code"):
         causes.setdefault(r[0], []).append(r[1])
     return [{k: r[k] for k in r.keys() if k != "id"}
             | {"kpis": kpis.get(r["id"], []), "causes": causes.get(r["id"], [])} for r in rows]

@@ -31,10 +31,22 @@ def _tolerance(text: str) -> str:
     return repr(freshness.check_tolerance(text))
 
 
+def _share(text: str) -> str:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"scorecard_min_coverage must be a share from 0 to 1 (e.g. 0.5), not {text!r}")
+    return repr(value)
+
+
 #: Settings with a rule: name -> (validator returning the stored text, one-line description).
 KNOWN: dict[str, tuple[Callable[[str], str], str]] = {
     "scorecard_cap": (_cap, f"most KPIs one scorecard view should hold (default {DEFAULT_SCORECARD_CAP})"),
     "conflict_tolerance": (_tolerance, "relative difference at which source readings conflict (default 0.02)"),
+    "scorecard_min_coverage": (_share, ("share of a scorecard's weight that must be scored for the TUI to open on"
+                                        " a period (default 0.5)")),
     "company_name": (lambda t: t, "the company's name, shown in titles"),
     "currency": (lambda t: t, "the reporting currency"),
 }
