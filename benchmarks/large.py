@@ -44,7 +44,7 @@ def build_framework(path: Path, now: datetime, kpis: int = KPIS) -> None:
         users.assign_role(conn, "loader", "LOADER", None, date(2020, 1, 1), **a)
         for k in range(kpis):
             fw.create_kpi(conn, f"K{k:04d}", name=f"KPI {k}", direction="higher" if k % 3 else "lower",
-                          perspective=PERSPECTIVES[k % 4], uom="%", **a)
+                          perspective=PERSPECTIVES[k % 4], uom="index", **a)  # not %: values pass 100
         per = max(1, kpis // 8)
         for code in codes:
             level = "corporate" if code == "GROUP" else "unit"

@@ -17,12 +17,14 @@ from datetime import datetime
 from textual import work
 from textual.app import App
 from textual.message import Message
+from textual.worker import Worker, WorkerFailed, WorkerState
 
 from pmtui import actions
 from pmtui.screens.entry import EntryDialog, EntryTarget
 from pmtui.screens.help import HelpScreen
 from pmtui.screens.scorecard import ScorecardScreen
-from pmtui.services import tui_reads
+from pmtui.screens.welcome import WelcomeScreen
+from pmtui.services import framework_browse, tui_reads
 from pmtui.services.errors import PmError
 from pmtui.services.verify import Report
 from pmtui.store.db import connect
@@ -37,6 +39,11 @@ INTEGRITY_CHILD = ("import sys; from pmtui.services.tui_reads import integrity_m
 
 #: How many integrity findings the warning lists before pointing to the CLI.
 FINDINGS_SHOWN = 3
+
+# Errors have one road: a worker's state messages go only to the screen or widget that
+# started it; letting them bubble brings every worker's unexpected error up to
+# PmApp.on_worker_state_changed (workers run with exit_on_error=False).
+Worker.StateChanged.bubble = True
 
 
 @dataclass
@@ -56,6 +63,11 @@ class PmApp(App[None]):
         clock: Returns "now" (the app never reads the system clock itself).
         readonly: Open the file read-only and refuse every write.
         cursor_blink: Blink text cursors (tests switch it off for stable snapshots).
+        error_log: Records an unexpected worker error (its traceback) and returns where;
+            None keeps tracebacks out of files (tests).
+
+    Attributes:
+        crash: The unhandled exception that ended the app, if any (the CLI logs it).
     """
 
     CSS_PATH = "app.tcss"
@@ -65,9 +77,12 @@ class PmApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(self, db_path: str, user: str | None, clock: Callable[[], datetime], readonly: bool = False,
-                 *, cursor_blink: bool = True, notice: str | None = None) -> None:
+                 *, cursor_blink: bool = True, notice: str | None = None,
+                 error_log: Callable[[BaseException], object] | None = None) -> None:
         super().__init__()
         self.notice = notice
+        self.error_log = error_log
+        self.crash: BaseException | None = None
         self.db_path = str(db_path)
         self.user = user
         self.clock = clock
@@ -91,7 +106,8 @@ class PmApp(App[None]):
             self.sub_title = "(read-only: no user)"
         else:
             self.sub_title = f"{self.user}{' (read-only)' if self.readonly else ''}"
-        self.push_screen(ScorecardScreen())
+        # A file without a framework opens on what to do next, never on a blank scorecard.
+        self.push_screen(ScorecardScreen() if framework_browse.has_framework(self.conn) else WelcomeScreen())
         if self.notice:  # e.g. where Datasette is serving, printed before the TUI took the screen
             self.notify(self.notice, title="pmtui", timeout=20, markup=False)
 
@@ -102,9 +118,38 @@ class PmApp(App[None]):
         if self.conn is not None:
             self.conn.close()
 
+    def _handle_exception(self, error: Exception) -> None:
+        """Keep the exception that ends the app for the CLI's error log, then let Textual exit."""
+        if self.crash is None:
+            self.crash = error.error if isinstance(error, WorkerFailed) else error
+        super()._handle_exception(error)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Show any worker's unexpected error as a notice; the screen stays usable.
+
+        Workers catch the errors they expect (``PmError``, ``sqlite3.Error``) and post them as
+        messages; a worker in the error state met one nobody expected. Its traceback goes to
+        the error log when there is one.
+        """
+        if event.state is not WorkerState.ERROR or event.worker.error is None:
+            return
+        error = event.worker.error
+        where = None
+        if self.error_log is not None:
+            try:
+                where = self.error_log(error)
+            except Exception:  # noqa: BLE001 - the notice matters more than the log
+                where = None
+        self.notify(f"{type(error).__name__}: {error}" + (f"\nTraceback in {where}" if where else ""),
+                    title="Unexpected error", severity="error", timeout=PERSISTENT, markup=False)
+
     def database(self) -> AbstractContextManager[sqlite3.Connection]:
         """A fresh connection for one worker job (use in a ``with`` block inside the worker)."""
         return tui_reads.job(self.db_path, readonly=self.readonly)
+
+    def on_welcome_screen_loaded(self) -> None:
+        """An empty file's welcome screen starts the integrity check as the first scorecard does."""
+        self.on_scorecard_screen_loaded()
 
     def on_scorecard_screen_loaded(self) -> None:
         """Once the first scorecard is on screen, check the file's integrity in the background."""

@@ -1,15 +1,72 @@
-"""Starting the TUI from the command line."""
+"""Starting the TUI from the command line, and what happens when it crashes.
+
+An unhandled exception ends the app (Textual restores the terminal first); :func:`run_tui`
+then appends the traceback to the error log, prints one line saying where it is, and
+exits with :data:`EXIT_CRASH`. The error log is ``$XDG_STATE_HOME/pmtui/error.log``
+(``~/.local/state/pmtui/error.log`` by default), a per-user file, so that tracebacks never
+land beside a shared or published database; when that directory cannot be written, the
+log goes to the system's temporary directory. Unexpected errors of background work that
+the TUI survives (it shows them as a notice) are appended to the same log.
+"""
 
 from __future__ import annotations
 
+import os
+import tempfile
+import traceback
+from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
+
+import click
 
 from pmtui.cli.context import Env, now_from_env
 from pmtui.services.errors import PmError
 
+#: Exit status after a crash (``EX_SOFTWARE`` of sysexits.h): user errors exit 1, usage errors 2.
+EXIT_CRASH = 70
+LOG_NAME = "error.log"
+
+
+def error_log_path(environ: Mapping[str, str] | None = None) -> Path:
+    """Where tracebacks go: ``$XDG_STATE_HOME/pmtui/error.log``, else ``~/.local/state/pmtui/error.log``."""
+    environ = os.environ if environ is None else environ
+    state = environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "pmtui" / LOG_NAME
+
+
+def write_error_log(error: BaseException, *, what: str, db_path: str, now: datetime,
+                    path: Path | None = None) -> Path:
+    """Append ``error``'s traceback to the error log, headed by when, what and which file.
+
+    Returns:
+        The file written: :func:`error_log_path`, or the same name in the temporary
+        directory when the state directory cannot be written.
+    """
+    from importlib.metadata import version  # noqa: PLC0415
+
+    head = (f"=== {now.isoformat()} {what} in pmtui {version('pmtui')} (textual {version('textual')})"
+            f" on {db_path}\n")
+    text = head + "".join(traceback.format_exception(error)) + "\n"
+    for target in (path or error_log_path(), Path(tempfile.gettempdir()) / f"pmtui-{LOG_NAME}"):
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "a", encoding="utf-8") as log:
+                log.write(text)
+            return target
+        except OSError:
+            continue
+    raise PmError(f"{what}: {type(error).__name__}: {error} (and no error log could be written)")
+
 
 def run_tui(env: Env, *, readonly: bool = False, notice: str | None = None) -> None:
-    """Open the TUI on ``env.db_path``; on close, write the audit anchor beside the file."""
+    """Open the TUI on ``env.db_path``; on close, write the audit anchor beside the file.
+
+    Raises:
+        click.exceptions.Exit: with :data:`EXIT_CRASH` after a crash (the traceback is in
+            the error log), or with the app's own status when it could not start (e.g. the
+            file could not be opened).
+    """
     if not Path(env.db_path).exists():
         raise PmError(f"{env.db_path} does not exist: run 'pmtui demo' or 'pmtui init' first, or pass --db")
     if not readonly:
@@ -24,12 +81,39 @@ def run_tui(env: Env, *, readonly: bool = False, notice: str | None = None) -> N
             notice = notice or f"{env.db_path} is {what}: opened read-only."
     from pmtui.app import PmApp  # noqa: PLC0415 - Textual only when the TUI opens
 
-    app = PmApp(db_path=env.db_path, user=env.user, clock=now_from_env, readonly=readonly, notice=notice)
-    app.run()
-    if not readonly:
-        from pmtui.services import anchor  # noqa: PLC0415
-        from pmtui.store.db import connect  # noqa: PLC0415
+    def log_worker_error(error: BaseException) -> Path:
+        return write_error_log(error, what="background error", db_path=env.db_path, now=now_from_env())
 
-        conn = connect(env.db_path)
-        anchor.write(conn, env.db_path, now_from_env())
-        conn.close()
+    app = PmApp(db_path=env.db_path, user=env.user, clock=now_from_env, readonly=readonly, notice=notice,
+                error_log=log_worker_error)
+    try:
+        app.run()
+    except Exception as exc:  # noqa: BLE001 - raised outside the app's loop; Textual has restored the terminal
+        crash: BaseException | None = exc
+    else:
+        crash = getattr(app, "crash", None)  # (tests stand in a bare object for the app)
+    if not readonly:
+        _write_anchor(env.db_path, quiet=crash is not None)
+    if crash is not None:
+        path = write_error_log(crash, what="crash", db_path=env.db_path, now=now_from_env())
+        click.echo(f"pmtui stopped on an unexpected error: {type(crash).__name__}: {crash}\n"
+                   f"The traceback is in {path} (please attach it to a bug report).", err=True)
+        raise click.exceptions.Exit(EXIT_CRASH)
+    if getattr(app, "return_code", None):
+        raise click.exceptions.Exit(app.return_code)
+
+
+def _write_anchor(db_path: str, *, quiet: bool) -> None:
+    """Record the audit chain's head beside the file; after a crash a failure here must not hide the crash."""
+    from pmtui.services import anchor  # noqa: PLC0415
+    from pmtui.store.db import connect  # noqa: PLC0415
+
+    try:
+        conn = connect(db_path)
+        try:
+            anchor.write(conn, db_path, now_from_env())
+        finally:
+            conn.close()
+    except Exception:
+        if not quiet:
+            raise

@@ -16,6 +16,13 @@ Per segment (the points between two rebase positions):
   beyond two sigma (but inside the limits), all three on one side of the mean; a shift of
   ``shift_length`` points on one side of the mean (a point on the mean breaks it).
   Every point of a qualifying run is flagged.
+
+Collapsed limits (our addition; the reference would draw NaN or zero-width limits):
+when a segment's amr is 0 (every moving range left after screening is 0, as for a KPI
+sitting at its ceiling of 100 % with one or two dips) the limits equal the mean and
+every point off the mean would be "outside the limits". Such a segment gets no special
+cause at all, the chart has no assurance icon when its last segment collapsed, and
+:attr:`XmrResult.limits_collapsed` lets every front end say so (:data:`COLLAPSED_WARNING`).
 """
 
 from __future__ import annotations
@@ -32,6 +39,9 @@ TWO_SIGMA = 2 * (LIMIT / 3)  # "close to limits", computed as the reference does
 SCREEN = 3.267  # moving ranges >= SCREEN * amr are screened out
 MIN_POINTS = 12  # fewer baseline points -> warning (trial limits)
 RUN_LENGTHS = (6, 7, 8)  # accepted shift_length / trend_length
+#: What the front ends say about a chart with :func:`limits_collapsed` limits.
+COLLAPSED_WARNING = ("limits collapsed onto the mean (the values hardly move, e.g. a KPI at its ceiling):"
+                     " no point can be judged a special cause")
 DIRECTIONS = {"increase": 1, "decrease": -1, "neutral": 0}
 
 Improvement = Literal["increase", "decrease", "neutral"]
@@ -56,6 +66,11 @@ class Segment:
     baseline_n: int
     mean: float
     amr: float
+
+    @property
+    def collapsed(self) -> bool:
+        """Whether the limits collapsed onto the mean (see :func:`limits_collapsed`)."""
+        return limits_collapsed(self.amr)
 
     @property
     def upl(self) -> float:
@@ -129,12 +144,18 @@ class XmrResult:
     warnings: list[str] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
 
+    @property
+    def limits_collapsed(self) -> bool:
+        """Whether some segment's limits collapsed onto its mean (its points are never flagged)."""
+        return any(s.collapsed for s in self.segments)
+
     def to_dict(self) -> dict:
         """Return the CLI JSON shape (non-finite numbers become None).
 
         Returns:
             ``{"mean", "upl", "lpl", "points": [{"value", "special_cause", "rule"}],
-            "variation", "assurance"}`` plus the extra keys ``"amr"`` and ``"warnings"``.
+            "variation", "assurance"}`` plus the extra keys ``"amr"``, ``"warnings"`` and
+            ``"limits_collapsed"``.
         """
         return {
             "mean": _json_num(self.mean),
@@ -148,6 +169,7 @@ class XmrResult:
             "assurance": self.assurance,
             "amr": _json_num(self.amr),
             "warnings": list(self.warnings),
+            "limits_collapsed": self.limits_collapsed,
         }
 
 
@@ -202,7 +224,8 @@ def xmr(
                 f"segment starting at point {start} has limits from only {baseline_n} "
                 f"points (fewer than {MIN_POINTS}): these are trial limits"
             )
-        for value, (rule, side) in zip(seg_y, _rules(seg_y, seg, shift_length, trend_length)):
+        verdicts = [(None, 0)] * len(seg_y) if seg.collapsed else _rules(seg_y, seg, shift_length, trend_length)
+        for value, (rule, side) in zip(seg_y, verdicts):
             cause = None if rule is None else _cause(side, direction)
             points.append(PointResult(value, mean, seg.upl, seg.lpl, cause, rule, index))
     last_cause = points[-1].special_cause
@@ -214,7 +237,7 @@ def xmr(
         lpl=last.lpl,
         points=points,
         variation="common_cause" if last_cause is None else f"special_cause_{last_cause}",
-        assurance=_assurance(target, last.lpl, last.upl, direction),
+        assurance=None if last.collapsed else _assurance(target, last.lpl, last.upl, direction),
         warnings=warnings,
         segments=segments,
     )
@@ -240,6 +263,22 @@ def segment_limits(baseline: Sequence[float], *, screen_outliers: bool = True) -
     if screen_outliers and amr > 0:
         amr = _mean([mr for mr in moving_ranges if mr < SCREEN * amr])
     return mean, amr
+
+
+def limits_collapsed(amr: float) -> bool:
+    """Whether limits ``mean +/- 2.66 * amr`` collapsed onto the mean: the amr is exactly 0.
+
+    That happens when every moving range of the baseline is 0 after screening: the
+    values never move, or (the case that matters) they sit at one level, such as a KPI
+    at its ceiling of 100 %, and the few moving ranges of its rare dips are screened out
+    as outliers. Limits of zero width would make every value off the mean "outside the
+    limits"; the XmR rules cannot judge such a segment, so none of its points is flagged.
+    A NaN amr (one point) is not a collapse: there are no limits at all.
+
+    Args:
+        amr: The segment's average moving range after screening.
+    """
+    return amr == 0
 
 
 def check_options(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pmtui.core.spc import DIRECTIONS, LIMIT, MIN_POINTS, SCREEN, TWO_SIGMA, check_options
+from pmtui.core.spc import DIRECTIONS, LIMIT, MIN_POINTS, SCREEN, TWO_SIGMA, check_options, limits_collapsed
 
 RULES = ("outside_limits", "trend", "two_in_three", "shift")
 """Rule names in precedence order; rule code k (1-based) is ``RULES[k - 1]``."""
@@ -34,8 +34,9 @@ class XmrManyResult:
     Attributes:
         series: One row per series (index ``series``, in order of first appearance) with
             columns ``n``, ``mean``, ``amr``, ``upl``, ``lpl`` (of the last segment),
-            ``variation``, ``assurance`` and ``short_warning`` (some segment's limits come
-            from fewer than 12 points).
+            ``variation``, ``assurance``, ``short_warning`` (some segment's limits come
+            from fewer than 12 points) and ``limits_collapsed`` (some segment's limits
+            collapsed onto its mean: :func:`pmtui.core.spc.limits_collapsed`).
         points: One row per input row (same index as the input frame) with columns
             ``series``, ``value``, ``mean``, ``upl``, ``lpl``, ``special_cause`` and
             ``rule`` (categoricals, NaN for common cause).
@@ -111,6 +112,8 @@ def xmr_many(
     mean, amr = _limits(grid, baseline_n, screen_outliers)
     upl, lpl = mean + LIMIT * amr, mean - LIMIT * amr
     rule, side = _rules(grid, mean, amr, upl, lpl, shift_length, trend_length)
+    collapsed = limits_collapsed(amr)  # elementwise on the array: no point of such a segment is flagged
+    rule[collapsed] = 0
 
     direction = _per_series(frame, "improvement", improvement, order, series_first)
     dirs = pd.Series(direction).map(DIRECTIONS)
@@ -150,6 +153,9 @@ def xmr_many(
     targets = _per_series(frame, "target", target, order, series_first)
     targets = pd.to_numeric(pd.Series(targets, dtype=object), errors="raise").to_numpy(float)
     short = np.bincount(series_of_unit, weights=baseline_n < MIN_POINTS, minlength=len(labels)) > 0
+    any_collapsed = np.bincount(series_of_unit, weights=collapsed, minlength=len(labels)) > 0
+    assurance = _assurance(targets, lpl[last_unit], upl[last_unit], dirs)
+    assurance[collapsed[last_unit]] = np.nan  # no assurance from collapsed limits
     series = pd.DataFrame(
         {
             "n": np.diff(np.r_[series_first, n]),
@@ -158,8 +164,9 @@ def xmr_many(
             "upl": upl[last_unit],
             "lpl": lpl[last_unit],
             "variation": pd.Categorical.from_codes(last_cause, VARIATIONS),
-            "assurance": _assurance(targets, lpl[last_unit], upl[last_unit], dirs),
+            "assurance": assurance,
             "short_warning": short,
+            "limits_collapsed": any_collapsed,
         },
         index=pd.Index(labels, name="series"),
     )

@@ -1,12 +1,14 @@
 """Validation of user-typed values shared by data entry and imports (pure).
 
 Each function returns the clean value or raises ``ValueError`` with a message that
-can be shown next to a row and column.
+can be shown next to a row and column (:func:`period_problem` returns the message).
 """
 
 from __future__ import annotations
 
 import math
+
+from pmtui.core import periods
 
 #: Characters that make a spreadsheet treat a cell as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -16,6 +18,11 @@ MAX_COMMENT = 2000
 
 #: Largest magnitude accepted for a measurement value.
 MAX_ABS_VALUE = 1e15
+
+#: The range (inclusive) that a KPI's unit of measure declares for its values. A KPI in
+#: ``%`` is a share of a whole (on-time deliveries, accuracy, uptime): 0 to 100. A rate
+#: that can fall below 0 or pass 100 (growth, change) declares another unit, e.g. ``% YoY``.
+DECLARED_RANGES: dict[str, tuple[float, float]] = {"%": (0.0, 100.0)}
 
 
 def parse_value(text: str) -> float:
@@ -46,3 +53,41 @@ def check_text(text: str, *, field: str = "text", max_length: int = MAX_COMMENT)
     if bad:
         raise ValueError(f"{field} contains control character {ord(bad[0]):#04x}")
     return text
+
+
+def declared_range(uom: str | None) -> tuple[float, float] | None:
+    """The (low, high) range a unit of measure declares (see :data:`DECLARED_RANGES`), or None."""
+    return DECLARED_RANGES.get((uom or "").strip())
+
+
+def check_range(value: float, *, kpi: str, uom: str | None) -> float:
+    """Refuse a value outside the range the KPI's unit of measure declares.
+
+    Used by data entry and by the CSV import, so that both refuse the same values.
+
+    Raises:
+        ValueError: naming the KPI and the range, e.g. ``"OTD_PCT is measured in % (0 to
+            100): 101.8 is outside that range"``.
+    """
+    bounds = declared_range(uom)
+    if bounds is not None and not bounds[0] <= value <= bounds[1]:
+        low, high = bounds
+        raise ValueError(f"{kpi} is measured in {uom.strip()} ({low:g} to {high:g}): {value:g} is outside that range")
+    return value
+
+
+def period_problem(period: str, current_period: str) -> str | None:
+    """Why ``period`` cannot hold a value yet (malformed, or after ``current_period``), or None.
+
+    Values may be entered or imported for the current (still open) period and any
+    earlier one, never for a future one.
+
+    Args:
+        period: The period typed or read from a file.
+        current_period: The period that holds today (``periods.of_date(today)``).
+    """
+    if not periods.is_valid(period):
+        return f"{period[:20]!r} is not a period YYYY-MM"
+    if period > current_period:
+        return f"{period} is in the future (latest allowed {current_period})"
+    return None

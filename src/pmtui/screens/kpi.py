@@ -152,13 +152,13 @@ class KpiScreen(Screen):
             self.reload()
 
     def action_enter_value(self) -> None:
-        """Enter a value for this KPI at this unit."""
+        """Enter a value for this KPI at this unit (the dialog proposes the period the caller showed)."""
         if self.detail is None:
             return
         d = self.detail.definition
         unit_name = next((u.name for u in self.units if u.code == self.unit), "")
         self.app.open_entry(EntryTarget(d["code"], f"{d['code']} {d['name']}", self.unit,
-                                        f"{self.unit} {unit_name}".strip(), d["uom"]))
+                                        f"{self.unit} {unit_name}".strip(), d["uom"], period=self.period))
 
     def action_reload(self) -> None:
         """Read the data again."""

@@ -16,7 +16,7 @@ from pmtui import actions
 from pmtui.screens.entry import EntryTarget
 from pmtui.screens.kpi import KpiScreen
 from pmtui.screens.unit_picker import UnitPicker
-from pmtui.services import cognitive_load, scorecard, tui_reads
+from pmtui.services import cognitive_load, scorecard, scorecard_period, tui_reads
 from pmtui.services.cognitive_load import ViewLoad
 from pmtui.services.errors import PmError
 from pmtui.services.scorecard import Scorecard
@@ -80,8 +80,11 @@ class ScorecardScreen(Screen):
                     raise PmError("this file has no units yet: set up the framework first (see 'pmtui --help')")
                 unit = unit or units[0].code
                 choices = scorecard.available_periods(conn, unit)
-                # Keep the chosen period when the new unit has data for it, else its latest.
-                card = scorecard.build(conn, unit, period if period in choices else None)
+                # Keep the chosen period when the new unit has data for it, else its latest
+                # period with enough of its weight scored (setting scorecard_min_coverage).
+                if period not in choices:
+                    period = scorecard_period.opening_period(conn, unit)
+                card = scorecard.build(conn, unit, period)
                 cascade = tui_reads.cascaded(conn, [o.code for p in card.perspectives for o in p.objectives])
                 load = cognitive_load.view_load(conn, card)
         except (PmError, sqlite3.Error) as exc:
@@ -201,7 +204,8 @@ class ScorecardScreen(Screen):
                         timeout=4)
             return
         self.app.open_entry(EntryTarget(line.code, f"{line.code} {line.name}", self.card.unit,
-                                        f"{self.card.unit} {self.card.unit_name}", line.uom))
+                                        f"{self.card.unit} {self.card.unit_name}", line.uom,
+                                        period=self.card.period))
 
     def action_reload(self) -> None:
         """Read the data again."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from rich.color import Color
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -21,9 +22,21 @@ from pmtui.services.errors import PmError
 
 #: Flagged points listed beside the chart (the latest ones).
 RULES_SHOWN = 12
-#: Plot colour and marker per special cause (the marker tells them apart in monochrome).
-CAUSE_STYLE = {"improvement": ("blue", "+"), "concern": ("orange", "x"), "neutral": ("magenta", "*")}
+#: Rich colour (the SPC icons' colour) and marker per special cause; the marker tells them
+#: apart in monochrome. The plot draws the same colour by its 256-colour number: plotext knows
+#: other colour names than Rich (its "orange" is no Rich colour, and crashed the side panel).
+CAUSE_STYLE = {cause: (VARIATION_ICONS[f"special_cause_{cause}"][1], marker)
+               for cause, marker in (("improvement", "+"), ("concern", "x"), ("neutral", "*"))}
+UNKNOWN_CAUSE = ("white", "?")
+#: The lines of the chart: (points key, plotext colour, Rich colour of the key beside the chart).
+LINES = (("upl", "red", "red"), ("lpl", "red", "red"), ("mean", "gray", "bright_black"))
+VALUE_COLOUR = "cyan"  # the same name in plotext and Rich
 MAX_LABELS = 6
+
+
+def plot_colour(rich_colour: str) -> int:
+    """The 256-colour number of a Rich colour, which plotext draws as is."""
+    return Color.parse(rich_colour).number
 
 
 class SpcChartScreen(Screen):
@@ -99,20 +112,22 @@ class SpcChartScreen(Screen):
         plt.clear_data()
         plt.clear_figure()
         points = chart["points"]
-        plt.title(f"{chart['kpi']} ({chart['uom']})" if chart["uom"] else chart["kpi"])
+        title = f"{chart['kpi']} ({chart['uom']})" if chart["uom"] else chart["kpi"]
+        plt.title(f"{title}: limits collapsed onto the mean" if chart.get("limits_collapsed") else title)
         if points:
+            # No plotext legend: it covers the top-left corner, where flagged points can sit;
+            # the key is in the side panel.
             xs = list(range(len(points)))
-            for key, colour in (("upl", "red"), ("lpl", "red"), ("mean", "gray")):
+            for key, colour, _ in LINES:
                 pairs = [(x, p[key]) for x, p in zip(xs, points) if p[key] is not None]
                 if pairs:
-                    plt.plot([x for x, _ in pairs], [y for _, y in pairs], color=colour, marker="braille",
-                             label=key if key != "lpl" else None)
-            plt.plot(xs, [p["value"] for p in points], color="cyan", marker="dot", label="value")
+                    plt.plot([x for x, _ in pairs], [y for _, y in pairs], color=colour, marker="braille")
+            plt.plot(xs, [p["value"] for p in points], color=VALUE_COLOUR, marker="dot")
             for cause, (colour, marker) in CAUSE_STYLE.items():
                 flagged = [(x, p["value"]) for x, p in zip(xs, points) if p["special_cause"] == cause]
                 if flagged:
-                    plt.scatter([x for x, _ in flagged], [y for _, y in flagged], color=colour, marker=marker,
-                                label=cause)
+                    plt.scatter([x for x, _ in flagged], [y for _, y in flagged], color=plot_colour(colour),
+                                marker=marker)
             step = max(1, -(-len(points) // MAX_LABELS))
             ticks = xs[::step]
             plt.xticks(ticks, [f"{points[i]['period'][5:]}/{points[i]['period'][2:4]}" for i in ticks])
@@ -124,10 +139,16 @@ class SpcChartScreen(Screen):
 
 
 def side_text(chart: dict) -> Text:
-    """Variation, assurance, settings, the short-series warning and the flagged points."""
+    """Variation, assurance, settings, the warnings (collapsed or trial limits), the key and the flagged points.
+
+    Every style here is a Rich style (``tests/tui/test_styles.py`` parses them all).
+    """
     summary, s, decimals = chart["summary"] or {}, chart["settings"], chart["decimals"]
     glyph, colour, label = VARIATION_ICONS.get(summary.get("variation"), VARIATION_ICONS[None])
     a_glyph, a_colour, a_label = ASSURANCE_ICONS.get(summary.get("assurance"), ASSURANCE_ICONS[None])
+    if chart.get("limits_collapsed"):
+        label = "not judged: the limits collapsed onto the mean"
+        a_label = "no assurance from collapsed limits"
     text = Text()
     text.append(f"({glyph}) ", style=f"bold {colour}").append(f"{label}\n")
     text.append(f"({a_glyph}) ", style=f"bold {a_colour}").append(f"{a_label}\n")
@@ -137,11 +158,20 @@ def side_text(chart: dict) -> Text:
     text.append(f"Shift {s['shift_length']}, trend {s['trend_length']}\n", style="dim")
     if summary.get("warning"):
         text.append(f"⚠ {summary['warning']}\n", style="bold yellow")
+    text.append_text(key_text())
     flagged = chart["flagged"][-RULES_SHOWN:]
     text.append(f"\nFlagged points ({len(chart['flagged'])}):\n" if flagged else "\nNo flagged point.\n",
                 style="bold")
     for p in flagged:
-        colour, marker = CAUSE_STYLE.get(p["special_cause"], ("white", "?"))
+        colour, marker = CAUSE_STYLE.get(p["special_cause"], UNKNOWN_CAUSE)
         text.append(f"{marker} ", style=f"bold {colour}")
         text.append(f"{p['period']} {p['value']:.{decimals}f} {p['special_cause']}: {p['rule'].replace('_', ' ')}\n")
     return text
+
+
+def key_text() -> Text:
+    """What the lines and markers of the plot mean (in place of plotext's legend)."""
+    return Text.assemble(
+        "\n", ("──", LINES[0][2]), " limits ", ("──", LINES[2][2]), " mean ", ("•", VALUE_COLOUR), " value\n",
+        *[part for cause, (colour, marker) in CAUSE_STYLE.items() for part in ((marker, f"bold {colour}"),
+                                                                             f" {cause} ")], "\n")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import zlib
 from datetime import datetime, timedelta
 
+from pmtui.core import validation
 from pmtui.services import assessments, freshness, readings, settings, sources, variants
 from pmtui.services import measurements as ms
 from pmtui.services.errors import PmError
@@ -138,19 +139,22 @@ def _october(conn, now: datetime) -> None:
     from pmtui.services.demo import _people  # noqa: PLC0415 - the demo's own who-enters-who-approves rule
 
     rows = conn.execute(
-        """SELECT DISTINCT k.code, u.code, k.decimals, m.value FROM objective_kpis ok
+        """SELECT DISTINCT k.code, u.code, k.decimals, k.uom, m.value FROM objective_kpis ok
            JOIN objectives o ON o.id = ok.objective_id JOIN kpis k ON k.id = ok.kpi_id JOIN units u ON u.id = o.unit_id
            JOIN measurements m ON m.kpi_id = k.id AND m.unit_id = u.id AND m.period = '2026-09'
            WHERE k.frequency = 'monthly' AND NOT EXISTS (SELECT 1 FROM measurements x WHERE x.kpi_id = k.id
                  AND x.unit_id = u.id AND x.period = ?) ORDER BY u.code, k.code""", [OCTOBER]).fetchall()
     entered, decided = datetime(2026, 11, 5, 10, tzinfo=now.tzinfo), datetime(2026, 11, 9, 15, tzinfo=now.tzinfo)
     people: dict[str, tuple[str, str]] = {}
-    for kpi, unit, decimals, last in rows:
+    for kpi, unit, decimals, uom, last in rows:
         if (kpi, unit) in MISSING:
             continue
         if unit not in people:
             people[unit] = _people(conn, unit, entered.date())
         value = round(last * (1 + _noise(kpi, unit)), decimals)
+        bounds = validation.declared_range(uom)  # noise on 99.9 % must not make 100.4 %
+        if bounds:
+            value = min(max(value, bounds[0]), bounds[1])
         draft = (kpi, unit) in DRAFTS
         try:
             ms.enter_value(conn, kpi, unit, OCTOBER, value, submit=not draft, actor=people[unit][0], now=entered)

@@ -84,7 +84,11 @@ def validate(conn, text: str, *, today_period: str) -> tuple[list[tuple], list[i
     Row numbers count the header as row 1, as a spreadsheet shows them.
     """
     units = {r[0]: r[1] for r in conn.execute("SELECT code, id FROM units WHERE active = 1")}
-    kpis = {r[0]: r[1] for r in conn.execute("SELECT code, id FROM kpis WHERE active = 1")}
+    kpis, ranged = {}, {}
+    for code, kpi_id, uom in conn.execute("SELECT code, id, uom FROM kpis WHERE active = 1"):
+        kpis[code] = kpi_id
+        if validation.declared_range(uom):  # e.g. a KPI in % holds 0 to 100
+            ranged[kpi_id] = (*validation.declared_range(uom), code, uom)
     problems = _Problems()
     rows: list[tuple] = []
     lines: list[int] = []
@@ -125,7 +129,7 @@ def validate(conn, text: str, *, today_period: str) -> tuple[list[tuple], list[i
             if kpi_id is None:
                 problems.add(number, "kpi", f"unknown KPI code {record[ik][:40]!r}")
             if period not in period_ok:  # a file has few distinct periods: check each once
-                period_ok[period] = _period_problem(period, today_period)
+                period_ok[period] = validation.period_problem(period, today_period)
             if period_ok[period]:
                 problems.add(number, "period", period_ok[period])
             raw = record[iv]
@@ -139,6 +143,13 @@ def validate(conn, text: str, *, today_period: str) -> tuple[list[tuple], list[i
                     validation.parse_value(raw)
                 except ValueError as exc:
                     problems.add(number, "value", str(exc))
+            if value is not None and kpi_id in ranged:
+                low, high, code, uom = ranged[kpi_id]
+                if not low <= value <= high:
+                    try:
+                        validation.check_range(value, kpi=code, uom=uom)
+                    except ValueError as exc:
+                        problems.add(number, "value", str(exc))
             comment = record[ic] if ic is not None and record[ic] != "" else None
             if comment is not None:
                 try:
@@ -156,14 +167,6 @@ def validate(conn, text: str, *, today_period: str) -> tuple[list[tuple], list[i
     except _TooMany:
         problems.append(Problem(None, None, f"stopped after {MAX_PROBLEMS} problems; fix these and try again"))
     return rows, lines, list(problems)
-
-
-def _period_problem(period: str, today_period: str) -> str | None:
-    if not periods.is_valid(period):
-        return f"{period[:20]!r} is not a period YYYY-MM"
-    if period > today_period:
-        return f"{period} is in the future (latest allowed {today_period})"
-    return None
 
 
 def import_measurements(conn, path: str | Path, *, actor: str, now: datetime, status: str = "submitted",

@@ -33,14 +33,23 @@ def enter_value(conn, kpi: str, unit: str, period: str, value: str | float, comm
                 submit: bool = False, actor: str, now: datetime) -> dict:
     """Enter (or correct) a value as a draft, or submitted for approval when ``submit``.
 
+    The checks are the CSV import's: a finite number inside the range the KPI's unit of
+    measure declares (:func:`pmtui.core.validation.check_range`: a KPI in % holds 0 to 100),
+    for the current period or an earlier one (:func:`pmtui.core.validation.period_problem`).
+
     Raises:
-        PmError: bad value or comment, unknown code, or the value is already approved
-            (approved values are never edited in place).
+        PmError: bad value, period or comment, unknown code, or the value is already
+            approved (approved values are never edited in place).
     """
     try:
         number = validation.parse_value(value) if isinstance(value, str) else validation.parse_value(str(value))
         text = validation.check_text(comment, field="comment") if comment else None
         kpi_id, unit_id = _locate(conn, kpi, unit, period)
+        future = validation.period_problem(period, periods.of_date(now.date()))
+        if future:
+            raise ValueError(future)
+        uom = conn.execute("SELECT uom FROM kpis WHERE id = ?", [kpi_id]).fetchone()[0]
+        validation.check_range(number, kpi=kpi, uom=uom)
     except ValueError as exc:
         raise PmError(str(exc)) from None
     users.require(conn, actor, "enter_data", unit_id, now=now, entity="measurements",
@@ -67,6 +76,23 @@ def enter_value(conn, kpi: str, unit: str, period: str, value: str | float, comm
             raise PmError(f"{kpi} {unit} {period} was approved meanwhile: propose a correction ('pmtui correct')")
         return audit.update(conn, "measurements", row["id"], changes, actor=actor, now=now,
                             action=f"measurement.{status}")
+
+
+def current_value(conn: sqlite3.Connection, kpi: str, unit: str, period: str) -> dict | None:
+    """The value stored for ``kpi`` at ``unit`` in ``period`` (any status), or None.
+
+    Returns:
+        ``{"value", "status", "comment", "entered_by", "entered_at"}``.
+
+    Raises:
+        PmError: malformed period or unknown code.
+    """
+    try:
+        kpi_id, unit_id = _locate(conn, kpi, unit, period)
+    except ValueError as exc:
+        raise PmError(str(exc)) from None
+    row = _current(conn, kpi_id, unit_id, period)
+    return None if row is None else {k: row[k] for k in ("value", "status", "comment", "entered_by", "entered_at")}
 
 
 def submit(conn, kpi: str, unit: str, period: str, *, actor: str, now: datetime) -> dict:

@@ -3,7 +3,8 @@
 ``spc_settings`` and ``kpis.spc_mode`` are definitions: guarded, audited, and changed
 only with the ``edit_definitions`` permission. ``spc_results`` (one row per approved
 point: mean, limits, special cause, rule) and ``spc_summary`` (one row per KPI x unit:
-points, variation, assurance, last rule, warning) are *derived caches*: rebuilt from
+points, variation, assurance, last rule, warning: collapsed limits and trial limits,
+see :func:`summary_warning`) are *derived caches*: rebuilt from
 approved values by :func:`refresh`, never audited (the audit trail already holds the
 values they are computed from), ignored by ``audit verify``'s replay.
 """
@@ -48,6 +49,13 @@ class RefreshResult:
     def to_dict(self) -> dict:
         """JSON-ready form."""
         return self.__dict__.copy()
+
+
+def summary_warning(short: bool, collapsed: bool) -> str | None:
+    """The text of ``spc_summary.warning``: collapsed limits first (they change what the
+    chart means), then trial limits; None when neither applies."""
+    parts = ([core_spc.COLLAPSED_WARNING] if collapsed else []) + ([SHORT_WARNING] if short else [])
+    return "; ".join(parts) or None
 
 
 def parse_rebase(text: str | None) -> list[str]:
@@ -176,7 +184,8 @@ def refresh_series(conn: sqlite3.Connection, kpi_id: int, unit_id: int, *, force
             (kpi_id, unit_id, period, p.value, _num(p.mean), _num(p.upl), _num(p.lpl), p.special_cause, p.rule)
             for period, p in zip(periods, result.points)])
         conn.execute(_INSERT_SUMMARY, (kpi_id, unit_id, len(rows), result.variation, result.assurance,
-                                       result.points[-1].rule, SHORT_WARNING if result.warnings else None))
+                                       result.points[-1].rule,
+                                       summary_warning(bool(result.warnings), result.limits_collapsed)))
 
 
 def refresh(conn: sqlite3.Connection) -> RefreshResult:
@@ -190,7 +199,7 @@ def refresh(conn: sqlite3.Connection) -> RefreshResult:
 
     started = time.perf_counter()
     with atomic(conn):
-        points, summaries, flagged = spc_bulk.evaluate_all(conn, _latest_targets(conn), SHORT_WARNING)
+        points, summaries, flagged = spc_bulk.evaluate_all(conn, _latest_targets(conn), summary_warning)
         conn.execute("DELETE FROM spc_results")
         conn.execute("DELETE FROM spc_summary")
         conn.executemany(_INSERT_POINT, points)

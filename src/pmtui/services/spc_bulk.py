@@ -8,6 +8,7 @@ every series uses the defaults, so there are only a few calls).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -42,13 +43,16 @@ def _objects(values) -> list:
     return series.astype(object).where(series.notna(), None).tolist()
 
 
-def evaluate_all(conn: sqlite3.Connection, targets: dict, warning: str) -> tuple[list, list, int]:
+def evaluate_all(conn: sqlite3.Connection, targets: dict,
+                 warning: Callable[[bool, bool], str | None]) -> tuple[list, list, int]:
     """Rows for ``spc_results`` and ``spc_summary`` from every approved value.
 
     Args:
         conn: The pmtui connection.
         targets: (kpi_id, unit_id) -> latest target.
-        warning: Text stored when some segment has fewer than 12 points.
+        warning: ``(short, collapsed) -> text`` stored in ``spc_summary.warning``: short when
+            some segment has fewer than 12 points, collapsed when some segment's limits
+            collapsed onto its mean.
 
     Returns:
         ``(point rows, summary rows, number of flagged points)``.
@@ -91,8 +95,8 @@ def evaluate_all(conn: sqlite3.Connection, targets: dict, warning: str) -> tuple
                           _objects(p["special_cause"]), _objects(p["rule"])))
         last = p.drop_duplicates("series", keep="last").set_index("series")["rule"]
         s = result.series
-        for key, n, variation, assurance, short, rule in zip(
+        for key, n, variation, assurance, short, collapsed, rule in zip(
                 s.index.tolist(), s["n"].tolist(), _objects(s["variation"]), _objects(s["assurance"]),
-                s["short_warning"].tolist(), _objects(last.reindex(s.index))):
-            summaries.append((key // KEY, key % KEY, n, variation, assurance, rule, warning if short else None))
+                s["short_warning"].tolist(), s["limits_collapsed"].tolist(), _objects(last.reindex(s.index))):
+            summaries.append((key // KEY, key % KEY, n, variation, assurance, rule, warning(short, collapsed)))
     return points, summaries, flagged

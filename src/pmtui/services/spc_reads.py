@@ -55,6 +55,9 @@ def chart(conn: sqlite3.Connection, kpi: str, unit: str, *, published: bool = Fa
           limit: int = CHART_POINTS) -> dict:
     """One XmR chart: the KPI, its settings, its summary and its latest ``limit`` points (oldest first).
 
+    ``limits_collapsed`` is True when the limits of the latest point collapsed onto its
+    mean, so that the chart can say why nothing is flagged.
+
     Raises:
         NotFound: unknown (or, when ``published``, confidential) KPI or unit.
     """
@@ -72,4 +75,7 @@ def chart(conn: sqlite3.Connection, kpi: str, unit: str, *, published: bool = Fa
     return {"kpi": kpi, "name": k["name"], "uom": k["uom"], "decimals": k["decimals"], "direction": k["direction"],
             "spc_mode": k["spc_mode"], "unit": unit, "unit_name": u["name"], "settings": settings,
             "summary": dict(row) if row else None, "points": points,
-            "flagged": [p for p in points if p["rule"]]}
+            "flagged": [p for p in points if p["rule"]],
+            # zero-width limits on the latest points (pmtui.core.spc.limits_collapsed): nothing is judged there
+            "limits_collapsed": bool(points) and points[-1]["upl"] is not None
+            and points[-1]["upl"] == points[-1]["lpl"]}
