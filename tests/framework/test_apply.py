@@ -191,3 +191,19 @@ def test_a_group_sized_document_applies_in_bulk_and_verifies():
     assert fc.apply(conn, tomli_w.dumps(doc), actor="admin", now=NOW).changes == 0
     report = verify(conn)
     assert report.ok, report.to_dict()
+
+
+def test_a_kpi_declares_the_range_of_its_values():
+    conn = fresh()
+    fc.apply(conn, SMALL + '\n[[kpis]]\ncode = "MARGIN"\nname = "Margin"\nuom = "%"\ndirection = "higher"\n'
+                           'min = -50\nmax = 60\n', actor="admin", now=NOW)
+    assert tuple(conn.execute("SELECT min_value, max_value FROM kpis WHERE code = 'MARGIN'").fetchone()) == (-50, 60)
+    assert 'min = -50.0\nmax = 60.0' in fc.export(conn, today=NOW.date())
+    ms.enter_value(conn, "MARGIN", "RF4", "2016-04", "-12.5", actor="loader", now=NOW)  # below 0 is fine here
+    with pytest.raises(PmError, match="MARGIN accepts -50 to 60: 61 is outside that range"):
+        ms.enter_value(conn, "MARGIN", "RF4", "2016-05", "61", actor="loader", now=NOW)
+    with pytest.raises(PmError, match=r"PCT_4H is measured in % \(0 to 100\): 101 is outside"):
+        ms.enter_value(conn, "PCT_4H", "RF4", "2016-05", "101", actor="loader", now=NOW)
+    with pytest.raises(fc.FrameworkInvalid, match=r"kpis\[MARGIN\].max: 60 is below min = 70"):
+        fc.apply(conn, SMALL + '\n[[kpis]]\ncode = "MARGIN"\nname = "Margin"\ndirection = "higher"\nmin = 70\n'
+                               'max = 60\n', actor="admin", now=NOW)

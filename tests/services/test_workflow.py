@@ -102,13 +102,17 @@ def test_older_file_is_backed_up_then_migrated(tmp_path, monkeypatch):
 
 def test_file_from_before_a_step_migrates_and_still_verifies(tmp_path, monkeypatch, now):
     """Rows audited before ALTER TABLE ADD COLUMN replay with the new columns' defaults."""
-    from pmtui.services import verify
-    from tests.builders import build_mini
+    from pmtui.services import framework as fw
+    from pmtui.services import setup, verify
 
     path = tmp_path / "older.db"
+    assert schema.STEPS[-1][0] == "add_kpi_value_range"  # the last step adds columns to kpis
     monkeypatch.setattr(migrations, "STEPS", schema.STEPS[:-1])
     conn = connect(path)
-    build_mini(conn)
+    a = {"actor": "system", "now": now}
+    setup.initialise(conn, company="Older Co", admin="admin", now=now)
+    fw.create_kpi(conn, "REV", name="Revenue", direction="higher", **a)  # audited without the new columns
+    fw.set_target(conn, "REV", "GROUP", "2026-09", 100, 90, **a)
     conn.close()
     monkeypatch.setattr(migrations, "STEPS", schema.STEPS)
     conn = connect(path)

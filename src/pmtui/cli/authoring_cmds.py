@@ -240,6 +240,9 @@ def _kpi_options(adding: bool):
             click.option("--decimals", default=None, type=click.IntRange(0, 6), help="Decimals shown (0-6)."),
             click.option("--confidentiality", default=None, type=_choice("confidentiality")),
             click.option("--formula", default=None, help="Calculate from other KPIs, e.g. \"OPEX / REVENUE * 100\"."),
+            click.option("--min", "min_value", type=float, default=None,
+                         help="Lowest value accepted (a KPI in % accepts 0 to 100 unless it says otherwise)."),
+            click.option("--max", "max_value", type=float, default=None, help="Highest value accepted."),
         ]):
             fn = option(fn)
         return fn

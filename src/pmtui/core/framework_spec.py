@@ -85,7 +85,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
              _f("uom", "text", ""), _f("direction", "choice", required=True), _f("aggregation", "choice", "sum"),
              _f("frequency", "choice", "monthly"), _f("lead_lag", "choice", "lagging"), _f("financial", "bool", False),
              _f("perspective", "ref", ref="perspectives"), _f("owner_role", "ref", ref="roles"),
-             _f("decimals", "int", 1), _f("confidentiality", "choice", "public"), _f("formula", "formula")),
+             _f("decimals", "int", 1), _f("confidentiality", "choice", "public"), _f("formula", "formula"),
+             _f("min", "bound"), _f("max", "bound")),
     "objectives": (_f("code", "code", required=True), _f("name", "text", required=True),
                    _f("description", "text", ""), _f("level", "choice", required=True),
                    _f("unit", "ref", required=True, ref="units"),
@@ -191,6 +192,11 @@ def _convert(field: Field, value: Any, where: str, problems: Problems) -> Any:
             return None
         if field.name == "weight" and value <= 0:
             problems.add(where, f"weight must be a positive number, not {value!r}")
+            return None
+        return float(value)
+    if t == "bound":
+        if not _number(value):
+            problems.add(where, f"{value!r} is not a number")
             return None
         return float(value)
     if t == "int":
@@ -337,6 +343,8 @@ def _element(kind: str, item: dict, label: str, problems: Problems) -> dict:
         element["display_name"] = element.get("name")
     if kind == "kpis" and element.get("formula") == "":
         element["formula"] = None
+    if kind == "kpis" and None not in (element.get("min"), element.get("max")) and element["min"] > element["max"]:
+        problems.add(f"{label}.max", f"{element['max']:g} is below min = {element['min']:g}")
     return element
 
 

@@ -21,7 +21,7 @@ MAX_ABS_VALUE = 1e15
 
 #: The range (inclusive) that a KPI's unit of measure declares for its values. A KPI in
 #: ``%`` is a share of a whole (on-time deliveries, accuracy, uptime): 0 to 100. A rate
-#: that can fall below 0 or pass 100 (growth, change) declares another unit, e.g. ``% YoY``.
+#: that can fall below 0 or pass 100 (growth, margins) declares its own ``min``/``max``.
 DECLARED_RANGES: dict[str, tuple[float, float]] = {"%": (0.0, 100.0)}
 
 
@@ -55,13 +55,18 @@ def check_text(text: str, *, field: str = "text", max_length: int = MAX_COMMENT)
     return text
 
 
-def declared_range(uom: str | None) -> tuple[float, float] | None:
-    """The (low, high) range a unit of measure declares (see :data:`DECLARED_RANGES`), or None."""
+def declared_range(uom: str | None, low: float | None = None, high: float | None = None
+                   ) -> tuple[float, float] | None:
+    """The (low, high) range a KPI declares: its own ``min``/``max`` when it has either,
+    else the one its unit of measure implies (see :data:`DECLARED_RANGES`), else None."""
+    if low is not None or high is not None:
+        return (-math.inf if low is None else low, math.inf if high is None else high)
     return DECLARED_RANGES.get((uom or "").strip())
 
 
-def check_range(value: float, *, kpi: str, uom: str | None) -> float:
-    """Refuse a value outside the range the KPI's unit of measure declares.
+def check_range(value: float, *, kpi: str, uom: str | None, low: float | None = None,
+                high: float | None = None) -> float:
+    """Refuse a value outside the range the KPI declares (its ``min``/``max``, or its unit's).
 
     Used by data entry and by the CSV import, so that both refuse the same values.
 
@@ -69,11 +74,17 @@ def check_range(value: float, *, kpi: str, uom: str | None) -> float:
         ValueError: naming the KPI and the range, e.g. ``"OTD_PCT is measured in % (0 to
             100): 101.8 is outside that range"``.
     """
-    bounds = declared_range(uom)
+    bounds = declared_range(uom, low, high)
     if bounds is not None and not bounds[0] <= value <= bounds[1]:
-        low, high = bounds
-        raise ValueError(f"{kpi} is measured in {uom.strip()} ({low:g} to {high:g}): {value:g} is outside that range")
+        if low is not None or high is not None:
+            raise ValueError(f"{kpi} accepts {_edge(bounds[0])} to {_edge(bounds[1])}: {value:g} is outside that range")
+        raise ValueError(f"{kpi} is measured in {uom.strip()} ({bounds[0]:g} to {bounds[1]:g}): {value:g} is outside"
+                         " that range")
     return value
+
+
+def _edge(bound: float) -> str:
+    return "any" if math.isinf(bound) else f"{bound:g}"
 
 
 def period_problem(period: str, current_period: str) -> str | None:

@@ -71,7 +71,7 @@ def create_perspective(conn, code: str, name: str, weight: float = 1.0, sort_ord
 
 
 KPI_FIELDS = ("name", "definition", "uom", "direction", "aggregation", "frequency", "lead_lag",
-              "financial", "decimals", "confidentiality")
+              "financial", "decimals", "confidentiality", "min_value", "max_value")
 
 
 def create_kpi(conn, code: str, *, perspective: str | None = None, owner_role: str | None = None,

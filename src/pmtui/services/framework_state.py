@@ -44,7 +44,7 @@ def read(conn: sqlite3.Connection, today: date) -> State:
     for r in conn.execute(
             """SELECT k.code, k.name, k.definition, k.uom, k.direction, k.aggregation, k.frequency, k.lead_lag,
                       k.financial, p.code AS perspective, r.code AS owner_role, k.decimals, k.confidentiality,
-                      k.formula
+                      k.formula, k.min_value AS min, k.max_value AS max
                FROM kpis k LEFT JOIN perspectives p ON p.id = k.perspective_id
                LEFT JOIN roles r ON r.id = k.owner_role_id"""):
         fw["kpis"][r["code"]] = dict(r) | {"financial": bool(r["financial"]), "formula": r["formula"] or None}

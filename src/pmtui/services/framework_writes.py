@@ -92,7 +92,7 @@ def _parents_first(added: list[str], elements: dict, existing: dict) -> list[str
 
 def _columns(kind: str, fields: dict) -> set[str]:
     rename = {"parent": "parent_id", "perspective": "perspective_id", "owner_role": "owner_role_id",
-              "unit": "unit_id"}
+              "unit": "unit_id", "min": "min_value", "max": "max_value"}
     return {rename.get(f, f) for f in fields if f not in ("kpis", "causes", "roles")}
 
 
@@ -110,7 +110,8 @@ def _unit(e: dict, ids: _Ids) -> dict:
 
 
 def _kpi(e: dict, ids: _Ids) -> dict:
-    row = {f: e[f] for f in framework.KPI_FIELDS} | {"code": e["code"], "formula": e["formula"]}
+    row = {f: e[f] for f in framework.KPI_FIELDS if f in e} | {"code": e["code"], "formula": e["formula"],
+                                                              "min_value": e["min"], "max_value": e["max"]}
     return row | {"financial": int(e["financial"]), "perspective_id": ids.of("perspectives", e["perspective"]),
                   "owner_role_id": ids.of("roles", e["owner_role"])}
 

@@ -85,10 +85,12 @@ def validate(conn, text: str, *, today_period: str) -> tuple[list[tuple], list[i
     """
     units = {r[0]: r[1] for r in conn.execute("SELECT code, id FROM units WHERE active = 1")}
     kpis, ranged = {}, {}
-    for code, kpi_id, uom in conn.execute("SELECT code, id, uom FROM kpis WHERE active = 1"):
+    for code, kpi_id, uom, low, high in conn.execute(
+            "SELECT code, id, uom, min_value, max_value FROM kpis WHERE active = 1"):
         kpis[code] = kpi_id
-        if validation.declared_range(uom):  # e.g. a KPI in % holds 0 to 100
-            ranged[kpi_id] = (*validation.declared_range(uom), code, uom)
+        declared = validation.declared_range(uom, low, high)  # its min/max, or e.g. 0 to 100 for a %
+        if declared:
+            ranged[kpi_id] = (*declared, code, uom, low, high)
     problems = _Problems()
     rows: list[tuple] = []
     lines: list[int] = []
@@ -144,10 +146,10 @@ def validate(conn, text: str, *, today_period: str) -> tuple[list[tuple], list[i
                 except ValueError as exc:
                     problems.add(number, "value", str(exc))
             if value is not None and kpi_id in ranged:
-                low, high, code, uom = ranged[kpi_id]
+                low, high, code, uom, kmin, kmax = ranged[kpi_id]
                 if not low <= value <= high:
                     try:
-                        validation.check_range(value, kpi=code, uom=uom)
+                        validation.check_range(value, kpi=code, uom=uom, low=kmin, high=kmax)
                     except ValueError as exc:
                         problems.add(number, "value", str(exc))
             comment = record[ic] if ic is not None and record[ic] != "" else None

@@ -48,8 +48,8 @@ def enter_value(conn, kpi: str, unit: str, period: str, value: str | float, comm
         future = validation.period_problem(period, periods.of_date(now.date()))
         if future:
             raise ValueError(future)
-        uom = conn.execute("SELECT uom FROM kpis WHERE id = ?", [kpi_id]).fetchone()[0]
-        validation.check_range(number, kpi=kpi, uom=uom)
+        uom, low, high = conn.execute("SELECT uom, min_value, max_value FROM kpis WHERE id = ?", [kpi_id]).fetchone()
+        validation.check_range(number, kpi=kpi, uom=uom, low=low, high=high)
     except ValueError as exc:
         raise PmError(str(exc)) from None
     users.require(conn, actor, "enter_data", unit_id, now=now, entity="measurements",

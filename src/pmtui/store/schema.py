@@ -300,3 +300,11 @@ def create_target_proposals(db) -> None:
 
 
 STEPS.append(("create_target_proposals", create_target_proposals))
+
+
+def add_kpi_value_range(db) -> None:
+    """A KPI may declare the range its values must stay in (min_value, max_value; NULL: none)."""
+    run_script(db.conn, "ALTER TABLE kpis ADD COLUMN min_value REAL;\nALTER TABLE kpis ADD COLUMN max_value REAL;")
+
+
+STEPS.append(("add_kpi_value_range", add_kpi_value_range))
