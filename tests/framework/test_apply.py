@@ -207,3 +207,12 @@ def test_a_kpi_declares_the_range_of_its_values():
     with pytest.raises(fc.FrameworkInvalid, match=r"kpis\[MARGIN\].max: 60 is below min = 70"):
         fc.apply(conn, SMALL + '\n[[kpis]]\ncode = "MARGIN"\nname = "Margin"\ndirection = "higher"\nmin = 70\n'
                                'max = 60\n', actor="admin", now=NOW)
+
+
+def test_proposed_targets_wait_in_the_published_awaiting_view():
+    conn = fresh()
+    fc.apply(conn, SMALL, actor="admin", now=NOW)
+    rows = conn.execute("SELECT kind, kpi, unit, submitted_by FROM pub_awaiting_decision").fetchall()
+    assert {tuple(r) for r in rows} == {("proposed target", "PCT_4H", "RF4", "admin")} and len(rows) == 12
+    target_proposals.decide_all(conn, approve=True, actor="lead", now=NOW)
+    assert conn.execute("SELECT count(*) FROM pub_awaiting_decision").fetchone()[0] == 0

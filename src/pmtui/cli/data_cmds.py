@@ -6,7 +6,7 @@ import click
 
 from pmtui.cli import cli
 from pmtui.cli.context import Env, pass_env
-from pmtui.cli.output import emit, json_option, kpi_unit_period, table
+from pmtui.cli.output import emit, json_option, kpi_unit_period, table, refuse
 
 PROGRESS_FROM_ROWS = 5000
 
@@ -45,11 +45,7 @@ def import_measurements(env: Env, file: str, status: str, as_json: bool) -> None
         else:
             result = imports.import_measurements(conn, file, actor=actor, now=env.now, status=status)
     except ValidationFailed as exc:
-        if as_json:
-            emit({"ok": False, "problems": [p.__dict__ for p in exc.problems]}, True)
-        else:
-            click.echo(f"Error: {exc}", err=True)
-        raise SystemExit(1) from None
+        refuse(exc.problems, str(exc), as_json)
     emit(result.to_dict() | {"ok": True}, as_json,
          lambda: f"imported {result.rows:,} values ({result.status}) for {result.kpis} KPIs in {result.units}"
                  f" units, periods {result.first_period}..{result.last_period}; audit entry {result.audit_seq}")

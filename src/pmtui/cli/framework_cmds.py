@@ -15,7 +15,7 @@ from pmtui.cli import cli
 from pmtui.cli.context import Env, pass_env
 from pmtui.cli.data_cmds import import_group
 from pmtui.cli.context import writing
-from pmtui.cli.output import emit, json_option, table
+from pmtui.cli.output import emit, json_option, table, refuse
 from pmtui.cli.strategy_cmds import targets_group
 
 #: Lines of detail shown per kind in the text plan (the JSON has everything).
@@ -54,11 +54,7 @@ def framework_apply(env: Env, file: str, dry_run: bool, as_json: bool) -> None:
             with writing(env) as (conn, actor, now):
                 result = framework_code.apply(conn, text, actor=actor, now=now, source=file)
     except framework_code.FrameworkInvalid as exc:
-        if as_json:
-            emit({"ok": False, "problems": exc.problems}, True)
-        else:
-            click.echo(f"Error: {exc}", err=True)
-        raise SystemExit(1) from None
+        refuse(exc.problems, str(exc), as_json)
     emit(result.to_dict() | {"ok": True}, as_json, lambda: _plan_text(result))
 
 
@@ -221,10 +217,6 @@ def import_targets(env: Env, file: str, as_json: bool) -> None:
         with writing(env) as (conn, actor, now):
             result = target_imports.import_targets(conn, file, actor=actor, now=now)
     except ValidationFailed as exc:
-        if as_json:
-            emit({"ok": False, "problems": [p.__dict__ for p in exc.problems]}, True)
-        else:
-            click.echo(f"Error: {exc}", err=True)
-        raise SystemExit(1) from None
+        refuse(exc.problems, str(exc), as_json)
     emit(result | {"ok": True}, as_json, lambda: f"proposed {result['proposed']} target(s) from {result['file']}"
                                                  f" ({result['unchanged']} unchanged, {result['replaced']} replaced)")

@@ -8,7 +8,7 @@ import click
 from pmtui.cli import cli
 from pmtui.cli.context import Env, pass_env
 from pmtui.cli.design_cmds import calendar_group
-from pmtui.cli.output import emit, json_option, kpi_unit_period, table
+from pmtui.cli.output import emit, json_option, kpi_unit_period, table, refuse
 
 
 
@@ -180,11 +180,7 @@ def readings_import(env: Env, file, as_json) -> None:
     try:
         result = readings.import_readings(conn, file, actor=env.acting_user(), now=env.now)
     except ValidationFailed as exc:
-        if as_json:
-            emit({"ok": False, "problems": [p.__dict__ for p in exc.problems]}, True)
-        else:
-            click.echo(f"Error: {exc}", err=True)
-        raise SystemExit(1) from None
+        refuse(exc.problems, str(exc), as_json)
     emit(result | {"ok": True}, as_json,
          lambda: f"imported {result['rows']} readings ({result['added']} new, {result['replaced']} replaced)")
 

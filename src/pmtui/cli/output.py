@@ -20,6 +20,15 @@ def emit(data, as_json: bool, text: Callable[[], str] | None = None) -> None:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
+def refuse(problems: list, message: str, as_json: bool) -> None:
+    """Report refused input (every problem, as JSON for scripts) and exit 1; nothing was written."""
+    if as_json:
+        emit({"ok": False, "problems": [getattr(p, "__dict__", p) for p in problems]}, True)
+    else:
+        click.echo(f"Error: {message}", err=True)
+    raise SystemExit(1)
+
+
 def table(rows: list[dict], columns: list[str]) -> str:
     """A plain aligned text table."""
     if not rows:

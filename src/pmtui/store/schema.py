@@ -296,7 +296,9 @@ for _area in VIEW_AREAS:
 
 def create_target_proposals(db) -> None:
     """Targets proposed for new periods, approved by someone else before they score (M3.3)."""
-    run_script(db.conn, AUTHORING_SQL + "\n".join(guard_sql(t) for t in AUTHORING_TABLES))
+    from pmtui.store.schema_authoring import awaiting_decision_sql  # noqa: PLC0415
+
+    run_script(db.conn, AUTHORING_SQL + awaiting_decision_sql() + "\n".join(guard_sql(t) for t in AUTHORING_TABLES))
 
 
 STEPS.append(("create_target_proposals", create_target_proposals))

@@ -7,6 +7,10 @@ there when someone other than its proposer, holding ``edit_targets``, approves i
 
 from __future__ import annotations
 
+import re
+
+from pmtui.store import views_corrections
+
 AUTHORING_TABLES = ("target_proposals",)
 
 AUTHORING_SQL = """
@@ -37,22 +41,18 @@ WHEN OLD.status <> 'proposed'
 BEGIN SELECT RAISE(ABORT, 'a decided target proposal cannot change'); END;
 
 DROP VIEW pub_awaiting_decision;
-CREATE VIEW pub_awaiting_decision AS
-SELECT 'value' AS kind, k.code AS kpi, u.code AS unit, m.period, m.submitted_by, m.submitted_at
-FROM measurements m JOIN kpis k ON k.id = m.kpi_id JOIN units u ON u.id = m.unit_id
-WHERE m.status = 'submitted' AND k.confidentiality != 'confidential' AND u.confidentiality != 'confidential'
-UNION ALL
-SELECT 'correction', k.code, u.code, m.period, c.entered_by, c.entered_at
-FROM measurement_corrections c JOIN measurements m ON m.id = c.measurement_id
-JOIN kpis k ON k.id = m.kpi_id JOIN units u ON u.id = m.unit_id
-WHERE c.status = 'submitted' AND k.confidentiality != 'confidential' AND u.confidentiality != 'confidential'
-UNION ALL
-SELECT 'target revision', k.code, u.code, t.period, r.requested_by, r.requested_at
-FROM target_revisions r JOIN targets t ON t.id = r.target_id
-JOIN kpis k ON k.id = t.kpi_id JOIN units u ON u.id = t.unit_id
-WHERE r.status = 'submitted' AND k.confidentiality != 'confidential' AND u.confidentiality != 'confidential'
+"""
+
+#: Open proposals, appended to the awaiting-decision view of the corrections area.
+PROPOSALS_AWAITING = """
 UNION ALL
 SELECT 'proposed target', k.code, u.code, p.period, p.proposed_by, p.proposed_at
 FROM target_proposals p JOIN kpis k ON k.id = p.kpi_id JOIN units u ON u.id = p.unit_id
 WHERE p.status = 'proposed' AND k.confidentiality != 'confidential' AND u.confidentiality != 'confidential';
 """
+
+
+def awaiting_decision_sql() -> str:
+    """``pub_awaiting_decision`` as the corrections area created it, plus open target proposals."""
+    found = re.search(r"CREATE VIEW pub_awaiting_decision AS.*?;", views_corrections.VIEWS, re.S)
+    return found.group(0)[:-1] + PROPOSALS_AWAITING
