@@ -199,3 +199,9 @@ def test_diff_reports_added_changed_unchanged_and_not_in_file():
     plan = fplan.diff(desired, current)["units"]
     assert plan.to_dict() == {"added": ["D"], "changed": {"A": {"name": ["Old", "New"]}}, "unchanged": 1,
                               "not_in_file": ["C"]}
+
+
+def test_a_bad_kpi_direction_is_reported_once_not_again_for_its_targets():
+    raw = {"kpis": [{"code": "K", "name": "K", "direction": "down"}], "units": [{"code": "U", "name": "U", "kind": "group"}],
+           "targets": [{"kpi": "K", "unit": "U", "from": "2026-01", "to": "2026-02", "target": 5}]}
+    assert _problems(raw) == ["kpis[K].direction: 'down' is not one of higher, lower, band"]

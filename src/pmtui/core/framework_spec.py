@@ -451,8 +451,9 @@ def _expand_targets(ranges: dict, merged: Framework, problems: Problems) -> dict
     for t in ranges.values():
         label = f"targets[{t.get('kpi')}|{t.get('unit')}|{t.get('from')}]"
         kpi = merged["kpis"].get(t.get("kpi"))
-        if kpi is None or t.get("unit") not in merged["units"] or None in (t.get("from"), t.get("to"), t.get("target")):
-            continue  # already reported
+        if (kpi is None or t.get("unit") not in merged["units"] or kpi.get("direction") is None
+                or None in (t.get("from"), t.get("to"), t.get("target"))):
+            continue  # already reported (an unknown KPI or unit, the KPI's direction, a bad value)
         if t["from"] > t["to"]:
             problems.add(f"{label}.to", f"{t['to']} is before from = {t['from']}")
             continue
