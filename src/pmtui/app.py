@@ -2,6 +2,11 @@
 
 Domain rules live in :mod:`pmtui.services`; screens read through workers that open
 their own connection (:meth:`PmApp.database`), so the UI thread never waits on SQL.
+
+Global keys switch screens, they do not stack them: a key that opens a feature screen
+first goes back to the base screen (the scorecard, or the welcome screen of an empty
+file) and then opens the new one, so the stack never holds more than the base, one
+feature screen and what that screen opened itself (its dialogs, a drill-down).
 """
 
 from __future__ import annotations
@@ -17,14 +22,17 @@ from datetime import datetime
 from textual import work
 from textual.app import App
 from textual.message import Message
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerFailed, WorkerState
 
 from pmtui import actions
+from pmtui.keymap import Keymap
+from pmtui.palette import JumpProvider
 from pmtui.screens.entry import EntryDialog, EntryTarget
 from pmtui.screens.help import HelpScreen
 from pmtui.screens.scorecard import ScorecardScreen
 from pmtui.screens.welcome import WelcomeScreen
-from pmtui.services import framework_browse, tui_reads
+from pmtui.services import approvals, framework_browse, tui_reads
 from pmtui.services.errors import PmError
 from pmtui.services.verify import Report
 from pmtui.store.db import connect
@@ -65,26 +73,37 @@ class PmApp(App[None]):
         cursor_blink: Blink text cursors (tests switch it off for stable snapshots).
         error_log: Records an unexpected worker error (its traceback) and returns where;
             None keeps tracebacks out of files (tests).
+        keymap: The user's keymap (:func:`pmtui.keymap.load`); its problems become a notice.
+        login: The operating system's login name: the session acts as the user of that
+            name when ``user`` is None and such a user exists.
 
     Attributes:
         crash: The unhandled exception that ended the app, if any (the CLI logs it).
+        started_as: The user the session started with; switching to another user needs
+            their ``administer`` permission, and decisions taken afterwards are flagged.
+        keymap_keys: Binding id -> key for the keys the keymap rebinds (help shows these).
     """
 
     CSS_PATH = "app.tcss"
     TITLE = "pmtui"
     BINDINGS = actions.bindings("app")
-    COMMANDS = App.COMMANDS | {actions.ActionsProvider}
+    COMMANDS = App.COMMANDS | {actions.ActionsProvider, JumpProvider}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(self, db_path: str, user: str | None, clock: Callable[[], datetime], readonly: bool = False,
                  *, cursor_blink: bool = True, notice: str | None = None,
-                 error_log: Callable[[BaseException], object] | None = None) -> None:
+                 error_log: Callable[[BaseException], object] | None = None, keymap: Keymap | None = None,
+                 login: str | None = None) -> None:
         super().__init__()
+        self.keymap = keymap or Keymap()
+        self.keymap_keys = dict(self.keymap.keys)
+        self.login = login
         self.notice = notice
         self.error_log = error_log
         self.crash: BaseException | None = None
         self.db_path = str(db_path)
         self.user = user
+        self.started_as = user
         self.clock = clock
         self.readonly = readonly
         self.cursor_blink = cursor_blink
@@ -98,9 +117,15 @@ class PmApp(App[None]):
         try:
             self.conn = connect(self.db_path, readonly=self.readonly)
             company = tui_reads.company_name(self.conn)
+            self.user = self.started_as = approvals.session_user(self.conn, self.user, self.login)
         except (sqlite3.DatabaseError, PmError) as exc:
             self.exit(return_code=1, message=f"cannot open {self.db_path}: {exc}")
             return
+        if self.keymap_keys:
+            self.set_keymap(self.keymap_keys)
+        if self.keymap.problems:
+            self.notify("\n".join(self.keymap.problems), title="Keymap", severity="warning", timeout=30,
+                        markup=False)
         self.title = f"pmtui · {company}" if company else "pmtui"
         if self.user is None:
             self.sub_title = "(read-only: no user)"
@@ -195,10 +220,18 @@ class PmApp(App[None]):
         self.notify("This file was changed outside pmtui:\n" + "\n".join(lines), title="Integrity warning",
                     severity="warning", timeout=PERSISTENT, markup=False)
 
+    @property
+    def switched_from(self) -> str | None:
+        """The user the session started with, while it acts as someone else (else None)."""
+        if self.user == self.started_as:
+            return None
+        return self.started_as or approvals.NO_USER
+
     def switch_user(self, name: str) -> None:
         """Act as ``name`` from now on (the caller has audited the switch) and read every screen again."""
         self.user = name
-        self.sub_title = f"{name}{' (read-only)' if self.readonly else ''}"
+        switched = f" (switched from {self.switched_from})" if self.switched_from else ""
+        self.sub_title = f"{name}{switched}{' (read-only)' if self.readonly else ''}"
         self.refresh_screens()
 
     def entry_refusal(self) -> str | None:
@@ -236,7 +269,11 @@ class PmApp(App[None]):
         self.clear_notifications()
 
     def action_open_screen(self, name: str) -> None:
-        """Open a feature area's screen by its registered name (see ``screens/registry.py``)."""
+        """Open a feature area's screen by its registered name (see ``screens/registry.py``).
+
+        A dialog (the "who am I" switch, commentary) opens over the current screen; a
+        feature screen replaces the one on top (:meth:`show_feature`).
+        """
         from pmtui.screens import registry  # noqa: PLC0415
 
         try:
@@ -250,7 +287,30 @@ class PmApp(App[None]):
         if getattr(cls, "ACCEPTS_CONTEXT", False):
             context = {k: v for k in ("kpi", "unit", "period")
                        if isinstance(v := getattr(self.screen, k, None), str) and v}
-        self.push_screen(cls(**context))
+        if issubclass(cls, ModalScreen):
+            self.push_screen(cls(**context))
+        else:
+            self.show_feature(cls(**context))
+
+    @property
+    def base_screen(self) -> Screen | None:
+        """The screen global navigation returns to: the scorecard, or the welcome screen of an empty file."""
+        return self.screen_stack[1] if len(self.screen_stack) > 1 else None
+
+    def show_feature(self, screen: Screen) -> None:
+        """Show ``screen`` in place of the feature screen on top: back to the base screen, then open it.
+
+        The screens closed here never see the keys typed after this one: those go to the
+        new screen, which handles them once it is mounted.
+        """
+        self.show_base()
+        self.push_screen(screen)
+
+    def show_base(self) -> Screen | None:
+        """Close every screen above the base screen and return it."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        return self.base_screen
 
     def action_open_spc_chart(self) -> None:
         """Open the XmR chart of the KPI on screen (the KPI screen's ``kpi`` and ``unit``)."""
@@ -263,6 +323,6 @@ class PmApp(App[None]):
         self.push_screen(SpcChartScreen(kpi, unit))
 
     def action_show_help(self) -> None:
-        """Show the keys (once: pressing ? on the help screen does nothing)."""
+        """Show the keys, the current screen's first (once: pressing ? on the help screen does nothing)."""
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(getattr(self.screen, "SCOPE", None)))

@@ -113,7 +113,7 @@ async def test_roles_tabs_and_a_refused_permission_change(db):
         screen = app.screen
         assert isinstance(screen, RolesScreen)
         assert screen.query_one("#roles-unheld", DataTable).row_count == 1
-        await press(pilot, "p", "space")
+        await press(pilot, "p", "space", "y")
         assert screen.query_one(TabbedContent).active == "permissions"
         assert "refused: user demo lacks permission 'administer'" in text_of(screen, "#roles-perm-message")
         await press(pilot, "x")
@@ -129,7 +129,7 @@ async def test_an_administrator_grants_from_the_matrix(db):
         screen = app.screen
         table = screen.query_one("#roles-permissions", DataTable)
         table.move_cursor(row=0, column=4)  # ANALYST x approve
-        await press(pilot, "space")
+        await press(pilot, "space", "y")
         assert "approve granted to ANALYST" in text_of(screen, "#roles-perm-message")
         assert screen.matrix["roles"][0]["granted"]["approve"] is True
     assert "approve" in connect(db).execute("SELECT permissions FROM roles WHERE code = 'ANALYST'").fetchone()[0]
@@ -165,7 +165,7 @@ class TestAccountabilitySnapshots:
     def test_roles_permissions_refused_at_80x24(self, snap_compare, db):
         async def run_before(pilot):
             await settle(pilot)
-            await press(pilot, "3", "p", "space")
+            await press(pilot, "3", "p", "space", "y")
         assert snap_compare(make_app(db), terminal_size=SMALL, run_before=run_before)
 
     def test_roles_escalation_at_80x24(self, snap_compare, db):

@@ -70,9 +70,9 @@ async def test_k_opens_the_register_with_overdue_actions_first(db):
         assert str(screen.query_one("#actions-detail", Static).render()).startswith(f"#{overdue[0]['id']} ")
         await press(pilot, "o")
         assert all(r["overdue"] for r in screen.rows) and len(screen.rows) == len(overdue)
-        await press(pilot, "o", "s", "s")
+        await press(pilot, "o", "S", "S")
         assert screen.source == "rca" and {r["source"] for r in screen.rows} == {"rca"}
-        await press(pilot, "c", "t")
+        await press(pilot, "c", "T")
         assert screen.status == "active" and screen.unit is None
         await press(pilot, "escape")
         assert not isinstance(app.screen, ActionsScreen)
@@ -88,7 +88,7 @@ async def test_mine_and_paging(db, monkeypatch):
         await press(pilot, "right_square_bracket")
         assert len(screen.rows) == 5 and not set(first) & {r["id"] for r in screen.rows}
         assert "6-10 of" in str(screen.query_one("#actions-title", Static).render())
-        await press(pilot, "left_square_bracket", "m")
+        await press(pilot, "left_square_bracket", "M")
         assert screen.page == 0 and {r["owner"] for r in screen.rows} == {"jvandijk"}
 
 
@@ -110,7 +110,7 @@ async def test_add_note_and_close_through_the_dialogs(db):
     app = make_app(db, user="jvandijk")
     async with app.run_test(size=SMALL) as pilot:
         await _push(pilot, ActionsScreen(kpi="COMPLAINTS_PER_K", unit="PLANT_A"))
-        await press(pilot, "a")
+        await press(pilot, "A")
         assert isinstance(app.screen, AddActionDialog)
         await type_text(pilot, "Audit crimp tools")
         await press(pilot, "tab")
@@ -208,7 +208,7 @@ async def test_revise_hold_from_the_rca_screen_needs_a_target(db):
     app = make_app(db, user="fweber")
     async with app.run_test(size=SMALL) as pilot:
         await _push(pilot, RootCausesScreen(unit="PLANT_B"))
-        await press(pilot, "h")
+        await press(pilot, "H")
         dialog = app.screen
         assert isinstance(dialog, ReviseHoldDialog) and (dialog.kpi, dialog.period) == ("OTD_PCT", "2025-12")
         dialog.query_one("#rh-decision").query("RadioButton")[1].value = True
@@ -224,7 +224,7 @@ async def test_read_only_sessions_cannot_open_the_forms(db):
     app = make_app(db, user=None)
     async with app.run_test(size=SMALL) as pilot:
         await _push(pilot, ActionsScreen())
-        await press(pilot, "a")
+        await press(pilot, "A")
         assert isinstance(app.screen, ActionsScreen)
 
 
@@ -237,7 +237,7 @@ class TestSnapshots:
     def test_add_dialog_at_80x24(self, snap_compare, db):
         async def run_before(pilot):
             await _push(pilot, ActionsScreen(kpi="OPEX", unit="PLANT_A"))
-            await press(pilot, "a")
+            await press(pilot, "A")
         assert snap_compare(make_app(db, user="jvandijk"), terminal_size=SMALL, run_before=run_before)
 
     def test_close_dialog_at_80x24(self, snap_compare, db):

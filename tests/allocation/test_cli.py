@@ -5,9 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
-
-from pmtui.cli import cli
 
 
 def _setup(run):

@@ -17,8 +17,12 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
          "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture
-def served(demo_db):
+@pytest.fixture(scope="module")
+def served(_demo_master, tmp_path_factory):
+    """The demo company as ``pmtui serve`` serves it, published and started once for these read-only visits."""
+    demo_db = tmp_path_factory.mktemp("served") / "demo.db"
+    for suffix in ("", ".anchor.json"):
+        shutil.copy(f"{_demo_master}{suffix}", f"{demo_db}{suffix}")
     proc = server.serve(demo_db, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         server.wait_until_up(proc.url, timeout=30, proc=proc)
@@ -27,7 +31,7 @@ def served(demo_db):
         server.stop(proc)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 

@@ -54,9 +54,9 @@ async def test_4_shows_the_signed_off_assessment_and_its_findings(db):
         findings = screen.query_one("#controls-findings", DataTable)
         assert findings.row_count == len(screen.selected["findings"]) > 0
         assert "dormant_accounts" in _text(screen, "#controls-detail")
-        await press(pilot, "g")  # high only: none in the demo
+        await press(pilot, "G")  # high only: none in the demo
         assert findings.row_count == 0 and "high findings only" in _text(screen, "#controls-summary")
-        await press(pilot, "g")
+        await press(pilot, "G")
         assert findings.row_count == sum(f["severity"] == "medium" for f in screen.selected["findings"]) > 0
         await press(pilot, "escape")
         assert not isinstance(app.screen, ControlsScreen)
@@ -65,7 +65,7 @@ async def test_4_shows_the_signed_off_assessment_and_its_findings(db):
 async def test_a_signed_off_assessment_cannot_be_signed_again(db):
     app = make_app(db, user="knakamura")
     async with app.run_test(size=SMALL) as pilot:
-        await _open(pilot, "4", "s")
+        await _open(pilot, "4", "S")
         assert isinstance(app.screen, ControlsScreen)
         assert any("it is final" in n.message for n in app._notifications)
 
@@ -80,7 +80,7 @@ async def test_run_then_sign_off_refused_then_signed_by_a_controller(db):
         assert isinstance(app.screen, ControlsScreen)
         assert app.screen.selected["quarter"] == "2026Q4" and app.screen.selected["run_by"] == "demo"
         assert app.screen.query_one("#controls-assessments", DataTable).row_count == 2
-        await press(pilot, "s")
+        await press(pilot, "S")
         assert isinstance(app.screen, SignOffDialog)
         await type_text(pilot, "looks fine")
         await press(pilot, "enter")
@@ -91,7 +91,7 @@ async def test_run_then_sign_off_refused_then_signed_by_a_controller(db):
         assert isinstance(app.screen, ControlsScreen)
     app = make_app(db, user="knakamura")
     async with app.run_test(size=SMALL) as pilot:
-        await _open(pilot, "4", "s")
+        await _open(pilot, "4", "S")
         assert isinstance(app.screen, SignOffDialog)
         await type_text(pilot, "Q4 to date reviewed")
         await press(pilot, "enter")
@@ -169,7 +169,7 @@ async def test_opened_from_the_kpi_screen_it_filters_to_that_kpi(db):
 async def test_filter_dialog_applies_and_refuses_bad_input(db):
     app = make_app(db)
     async with app.run_test(size=SMALL) as pilot:
-        await _open(pilot, "h", "f")
+        await _open(pilot, "h", "F")
         assert isinstance(app.screen, FilterDialog)
         dialog = app.screen
         dialog.query_one("#unit", Input).value = ""
@@ -231,7 +231,7 @@ class TestControlsSnapshots:
         conn.close()
 
         async def run_before(pilot):
-            await _open(pilot, "4", "s")
+            await _open(pilot, "4", "S")
 
         assert snap_compare(make_app(db, user="knakamura"), terminal_size=SMALL, run_before=run_before)
 
@@ -240,7 +240,7 @@ class TestControlsSnapshots:
 
     def test_filter_dialog_at_80x24(self, snap_compare, db):
         async def run_before(pilot):
-            await _browse_perspectives(pilot, "f")
+            await _browse_perspectives(pilot, "F")
 
         assert snap_compare(make_app(db), terminal_size=SMALL, run_before=run_before)
 

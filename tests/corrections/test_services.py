@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from pmtui.services import approvals, corrections as co, verify
+from pmtui.services import approvals, corrections as co, settings, verify
 from pmtui.services import measurements as ms
 from pmtui.services.errors import NotFound, PermissionDenied, PmError
 from tests.builders import NOW
@@ -187,14 +187,65 @@ def test_inbox_decide_dispatches_to_each_service(corr):
 def test_whoami_and_the_audited_switch(corr):
     me = approvals.whoami(corr, "carl", NOW.date())
     assert (me["user"], me["roles"], me["permissions"]) == ("carl", ["BOTH@BU_A"], ["approve", "enter_data", "view"])
-    assert approvals.switch_user(corr, "bob", actor="carl", now=NOW)["user"] == "bob"
+    assert approvals.switch_user(corr, "bob", actor="admin", now=NOW)["user"] == "bob"
     entry = _last(corr)
-    assert tuple(entry) == ("carl", "session.switch_user", "session", "bob", "carl switched the acting user to bob")
+    assert tuple(entry) == ("admin", "session.switch_user", "session", "bob", "admin switched the acting user to bob")
+    # Acting as bob, the session (started by admin) switches on: admin's permission decides, admin is the actor.
+    assert approvals.switch_user(corr, "carl", actor="bob", session_user="admin", now=NOW)["user"] == "carl"
+    assert tuple(_last(corr)) == ("admin", "session.switch_user", "session", "carl",
+                                  "admin (acting as bob) switched the acting user to carl")
     with pytest.raises(NotFound):
-        approvals.switch_user(corr, "nobody", actor="bob", now=NOW)
+        approvals.switch_user(corr, "nobody", actor="admin", now=NOW)
     with pytest.raises(PmError, match="already"):
-        approvals.switch_user(corr, "bob", actor="bob", now=NOW)
+        approvals.switch_user(corr, "bob", actor="bob", session_user="admin", now=NOW)
     assert verify.verify(corr).ok  # replay skips session entries: they change no row
+
+
+def test_only_administrators_switch_unless_the_file_lets_anyone(corr):
+    with pytest.raises(PermissionDenied, match="lacks permission 'administer'"):
+        approvals.switch_user(corr, "bob", actor="carl", now=NOW)
+    assert tuple(_last(corr))[:4] == ("carl", "refused.administer", "session", "bob")
+    # bob acting after admin switched to him cannot switch on by himself in a session he started
+    with pytest.raises(PermissionDenied):
+        approvals.switch_user(corr, "ann", actor="bob", session_user="bob", now=NOW)
+    with pytest.raises(PermissionDenied, match="without a user"):
+        approvals.switch_user(corr, "bob", actor=None, now=NOW)
+    assert tuple(_last(corr))[:4] == ("(no user)", "refused.administer", "session", "bob")
+    assert approvals.switch_policy(corr) == "administrators"
+    settings.set_value(corr, approvals.SWITCH_SETTING, "anyone", actor="admin", now=NOW)
+    assert approvals.switch_policy(corr) == "anyone"
+    assert approvals.switch_user(corr, "bob", actor="carl", now=NOW)["user"] == "bob"
+    with pytest.raises(PmError, match="user_switch must be one of administrators, anyone"):
+        settings.set_value(corr, approvals.SWITCH_SETTING, "everyone", actor="admin", now=NOW)
+    assert verify.verify(corr).ok
+
+
+def test_the_session_user_is_the_one_given_else_the_login_of_an_existing_user(corr):
+    assert approvals.session_user(corr, "bob", "ann") == "bob"
+    assert approvals.session_user(corr, None, "ann") == "ann"
+    assert approvals.session_user(corr, None, "root") is None
+    assert approvals.session_user(corr, None, None) is None
+
+
+def test_decisions_after_a_switch_are_flagged_in_their_transaction(corr):
+    items = approvals.inbox(corr, "bob", today=NOW.date())["items"]
+    value = next(i for i in items if i["kind"] == "value")
+    approvals.decide(corr, "value", value["id"], approve=True, actor="bob", now=NOW, switched_from="admin")
+    flag = corr.execute("SELECT seq, actor, entity_key, new, reason FROM audit_log WHERE action = ?",
+                        [approvals.AFTER_SWITCH]).fetchone()
+    assert (flag["actor"], flag["entity_key"]) == ("bob", f"value:{value['id']}")
+    assert flag["reason"] == "approved by bob in a session started by admin"
+    assert '"switched_from":"admin"' in flag["new"]
+    decision = corr.execute("SELECT seq, action FROM audit_log WHERE seq = ?", [flag["seq"] - 1]).fetchone()
+    assert decision["action"] == "measurement.approve"  # the decision itself, just before its flag
+    # Not switched (or switched back): no flag. A refused decision is audited, and not flagged.
+    approvals.decide(corr, "value", items[-1]["id"], approve=True, actor="bob", now=NOW, switched_from="bob")
+    row = co.propose(corr, "REV", "BU_A", "2026-08", "97", "late invoice", actor="carl", now=NOW)
+    with pytest.raises(PmError, match="four-eyes"):
+        approvals.decide(corr, "correction", row["id"], approve=True, actor="carl", now=NOW, switched_from="admin")
+    assert _last(corr)["action"] == "refused.approve"
+    assert corr.execute("SELECT count(*) FROM audit_log WHERE action = ?", [approvals.AFTER_SWITCH]).fetchone()[0] == 1
+    assert verify.verify(corr).ok
 
 
 def test_drafts_and_target_revisions_in_the_inbox(corr):

@@ -60,7 +60,7 @@ async def test_5_opens_the_register(demo_db):
         assert "Absence is managed day to day" in _text(app.screen, "#dsp-detail")
         await press(pilot, "down", "down")
         assert "Applied: owner role QUALITY_LEAD -> UNIT_HEAD" in _text(app.screen, "#dsp-detail")
-        await press(pilot, "h")  # DSP-001 is decided: nothing to hear
+        await press(pilot, "H")  # DSP-001 is decided: nothing to hear
         assert isinstance(app.screen, DisputesScreen)
         await press(pilot, "escape")
         assert not isinstance(app.screen, DisputesScreen)
@@ -69,7 +69,7 @@ async def test_5_opens_the_register(demo_db):
 async def test_a_member_hears_a_raised_dispute(demo_db):
     app = make_app(demo_db)  # demo sits on the committee
     async with app.run_test(size=SMALL) as pilot:
-        await _disputes(pilot, "h")
+        await _disputes(pilot, "H")
         assert isinstance(app.screen, ProceedDialog)
         await type_text(pilot, "HR and two unit heads presented")
         await press(pilot, "enter")
@@ -97,7 +97,7 @@ async def test_a_member_decides_and_the_decision_is_applied(demo_db):
 async def test_a_refusal_stays_in_the_dialog(demo_db):
     app = make_app(demo_db, user="iholm")  # not on the committee
     async with app.run_test(size=SMALL) as pilot:
-        await _disputes(pilot, "h")
+        await _disputes(pilot, "H")
         await type_text(pilot, "I heard it myself")
         await press(pilot, "enter")
         assert isinstance(app.screen, ProceedDialog)

@@ -13,7 +13,6 @@ import pytest
 from click.testing import CliRunner
 
 from pmtui.cli import cli
-from tests.builders import NOW
 from tests.plugins.helpers import make_datasette
 from tests.tui._pilot import make_app, settle
 

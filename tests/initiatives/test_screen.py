@@ -100,7 +100,7 @@ async def test_evaluate_alerts_writes_or_refuses(db):
     app = make_app(db)
     async with app.run_test(size=SMALL) as pilot:
         await _open_plant_a(pilot)
-        await press(pilot, "e")
+        await press(pilot, "e", "y")
         assert any("9 initiatives on 2026-11-26" in str(n.message) for n in app._notifications)
 
 

@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-from click.testing import CliRunner
-
-from pmtui.cli import cli
-
 
 def _add_sources(run):
     for code, system in (("ERP", "SAP S/4HANA"), ("DWH", "Snowflake")):

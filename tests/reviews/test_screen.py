@@ -7,7 +7,8 @@ from textual.widgets import DataTable, Input, SelectionList, Static
 
 from pmtui import actions
 from pmtui.screens.meeting import MeetingScreen, evidence_text
-from pmtui.screens.meeting_dialogs import DecisionDialog, FinaliseDialog, MinutesDialog, RotationDialog
+from pmtui.screens.confirm import ConfirmDialog
+from pmtui.screens.meeting_dialogs import DecisionDialog, MinutesDialog, RotationDialog
 from pmtui.screens.meetings import MeetingsScreen
 from pmtui.services import reviews
 from pmtui.services.errors import PmError
@@ -30,7 +31,7 @@ async def open_showcase(pilot):
 
 def test_every_action_of_the_area_has_a_handler_and_a_binding():
     owners = {"meetings": MeetingsScreen, "meeting": MeetingScreen, "meeting-decide": DecisionDialog,
-              "meeting-minutes": MinutesDialog, "meeting-rotation": RotationDialog, "meeting-finalise": FinaliseDialog}
+              "meeting-minutes": MinutesDialog, "meeting-rotation": RotationDialog}
     for action in actions.ACTIONS:
         for scope in set(action.scopes) & set(owners):
             assert hasattr(owners[scope], f"action_{action.action.partition('(')[0]}"), action.id
@@ -85,7 +86,7 @@ async def test_running_the_showcase_meeting_end_to_end(db):
         await open_showcase(pilot)
         screen = app.screen
         n = len(screen.meeting["items"])
-        await press(pilot, "a")
+        await press(pilot, "A")
         assert isinstance(app.screen, DecisionDialog)
         await type_text(pilot, "Run a five whys on the signal")
         await press(pilot, "enter")  # on to the owner
@@ -93,22 +94,23 @@ async def test_running_the_showcase_meeting_end_to_end(db):
         await press(pilot, "enter", "enter")  # keep the proposed due date, record
         assert app.screen is screen and screen.current()["seq"] == 2
         for _ in range(n - 1):
-            await press(pilot, "w")
+            await press(pilot, "W")
             await type_text(pilot, "watch")
             await press(pilot, "enter")
         assert all(i["decision"] for i in screen.meeting["items"])
-        await press(pilot, "m")
+        await press(pilot, "M")
         await type_text(pilot, "Signal root-caused by iholm; the rest watched.")
         await press(pilot, "ctrl+s")
         await press(pilot, "o")
         assert isinstance(app.screen, RotationDialog)
         first = app.screen.query_one(SelectionList).get_option_at_index(0).value
         await press(pilot, "space", "ctrl+s")
-        await press(pilot, "f")
-        assert isinstance(app.screen, FinaliseDialog)
+        await press(pilot, "F")
+        assert isinstance(app.screen, ConfirmDialog)
+        assert f"{n} of {n} items decided" in str(app.screen.query_one("#confirm-text", Static).render())
         await press(pilot, "y")
         assert app.screen is screen and screen.meeting["status"] == "finalised"
-        await press(pilot, "w")  # a finalised meeting takes no decision
+        await press(pilot, "W")  # a finalised meeting takes no decision
         assert app.screen is screen
     conn = connect(db)
     m = reviews.show(conn, SHOWCASE)
@@ -129,7 +131,7 @@ async def test_a_refusal_stays_in_the_dialog(db):
     app = make_app(db, user="iholm")  # a data steward may not run the review
     async with app.run_test(size=SMALL) as pilot:
         await open_showcase(pilot)
-        await press(pilot, "w")
+        await press(pilot, "W")
         await type_text(pilot, "watch")
         await press(pilot, "enter")
         assert isinstance(app.screen, DecisionDialog)
@@ -143,7 +145,7 @@ async def test_a_browse_only_session_cannot_decide(db):
     app = make_app(db, user=None)
     async with app.run_test(size=SMALL) as pilot:
         await open_showcase(pilot)
-        await press(pilot, "a")
+        await press(pilot, "A")
         assert isinstance(app.screen, MeetingScreen)
 
 
@@ -161,7 +163,7 @@ class TestMeetingSnapshots:
     def test_act_dialog_at_80x24(self, snap_compare, db):
         async def run_before(pilot):
             await open_showcase(pilot)
-            await press(pilot, "a")
+            await press(pilot, "A")
             await type_text(pilot, "Run a five whys")
 
         assert snap_compare(make_app(db, user="jvandijk"), terminal_size=SMALL, run_before=run_before)
@@ -169,7 +171,7 @@ class TestMeetingSnapshots:
     def test_minutes_dialog_at_80x24(self, snap_compare, db):
         async def run_before(pilot):
             await open_showcase(pilot)
-            await press(pilot, "m")
+            await press(pilot, "M")
             await type_text(pilot, "Decisions as recorded.")
 
         assert snap_compare(make_app(db, user="jvandijk"), terminal_size=SMALL, run_before=run_before)

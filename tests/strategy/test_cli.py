@@ -5,9 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
-
-from pmtui.cli import cli
 
 
 def test_cycles_add_list_and_alignment_json(run):

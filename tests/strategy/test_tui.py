@@ -70,7 +70,7 @@ async def test_decide_the_pending_revision_and_see_a_refusal_for_ones_own(demo_d
         assert target_revisions.revisions(conn, status="submitted") == []
         conn.close()
         # demo requests a revision, then tries to approve it: the four-eyes refusal is shown.
-        await press(pilot, "v")
+        await press(pilot, "V")
         assert isinstance(app.screen, RevisionRequestDialog)
         for field, value in (("#rev-target", "88"), ("#rev-reason", "port strike")):
             app.screen.query_one(field, Input).focus()
@@ -119,7 +119,7 @@ class TestStrategySnapshots:
         async def run_before(pilot):
             await settle(pilot)
             await press(pilot, "t")
-            await press(pilot, "v")
+            await press(pilot, "V")
             await type_text(pilot, "3")  # focus starts in the first empty field: Target
             await press(pilot, "enter")  # no reason: the service refuses
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from pmtui.app import PmApp
 from tests.builders import NOW
@@ -13,9 +14,16 @@ from tests.builders import NOW
 USER = "demo"
 
 
-def make_app(db: str | Path, user: str | None = USER, readonly: bool = False) -> PmApp:
-    """The app as the CLI builds it, with the frozen clock and cursor blink off."""
-    return PmApp(str(db), user, lambda: NOW, readonly=readonly, cursor_blink=False)
+def make_app(db: str | Path, user: str | None = USER, readonly: bool = False, *, verify: bool = False) -> PmApp:
+    """The app as the CLI builds it, with the frozen clock and cursor blink off.
+
+    The start-up integrity check (a child interpreter re-hashing the whole audit trail,
+    about a second of CPU per start) runs only with ``verify=True``: the tests of that
+    check ask for it; elsewhere it would only verify a fresh copy of an intact file again.
+    """
+    app = PmApp(str(db), user, lambda: NOW, readonly=readonly, cursor_blink=False)
+    app._integrity_started = not verify  # as if the first scorecard had already started it
+    return app
 
 
 async def settle(pilot: Pilot) -> None:
@@ -29,7 +37,10 @@ async def settle(pilot: Pilot) -> None:
         await pilot.pause(0.01)
         if list(pilot.app.workers):
             quiet = 0
-            await pilot.app.workers.wait_for_complete()
+            try:
+                await pilot.app.workers.wait_for_complete()
+            except WorkerCancelled:  # a screen closed by a global key cancels its workers
+                pass
         else:
             quiet += 1
             if quiet == 3:

@@ -97,7 +97,7 @@ async def build_small_framework_via_tui(pilot) -> None:
         await fill(pilot, {k: v for k, v in unit.items() if k != "parent"})
         await save(pilot)
     for kpi in SMALL_FRAMEWORK["kpis"]:
-        await press(pilot, "k")
+        await press(pilot, "K")
         await fill(pilot, kpi)
         await save(pilot)
     for objective in SMALL_FRAMEWORK["objectives"]:

@@ -60,7 +60,7 @@ def test_every_action_of_the_area_has_a_handler_and_a_binding():
 
 
 async def test_an_empty_file_opens_on_the_welcome_screen(empty):
-    app = make_app(empty, user="admin")
+    app = make_app(empty, user="admin", verify=True)
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, WelcomeScreen)
@@ -156,7 +156,7 @@ async def test_without_a_user_the_forms_do_not_open(empty):
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         assert "No acting user" in _text(app.screen, "#welcome-text")
-        await press(pilot, "k")
+        await press(pilot, "K")
         assert isinstance(app.screen, WelcomeScreen)
         assert any("No acting user" in n.message for n in app._notifications)
 
@@ -218,7 +218,7 @@ async def test_targets_are_proposed_for_a_period_range(mini_db):
         await press(pilot, "8")
         await select_unit(pilot, "BU_A")
         app.screen.query_one("#fw-lines", DataTable).focus()
-        await press(pilot, "down", "t")
+        await press(pilot, "down", "T")
         assert isinstance(app.screen, TargetsDialog)
         values = {i.id: i.value for i in app.screen.query(Input)}
         assert (values["kpi"], values["unit"], values["first"], values["last"]) == ("REV", "BU_A", "2026-11",
@@ -238,10 +238,10 @@ async def test_the_kpi_catalogue_pages_from_sql(mini_db, monkeypatch):
     app = make_app(mini_db, user="admin")
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
-        await press(pilot, "8", "v")
+        await press(pilot, "8", "V")
         screen = app.screen
         assert [r.code for r in screen.rows] == ["DEFECTS"] and "1-1 of 2" in _text(screen, "#fw-title")
         await press(pilot, "right_square_bracket")
         assert [r.code for r in screen.rows] == ["REV"] and "2-2 of 2" in _text(screen, "#fw-title")
-        await press(pilot, "v")
+        await press(pilot, "V")
         assert screen.rows[0].code == "GROW" and "rows 1-1 of 2" in _text(screen, "#fw-title")

@@ -53,7 +53,7 @@ class TestFrameworkEditorSnapshots:
     def test_kpi_form_with_a_refusal_at_80x24(self, snap_compare, empty):
         async def run_before(pilot):
             await settle(pilot)
-            await press(pilot, "k")
+            await press(pilot, "K")
             await press(pilot, *"rev", "ctrl+s")
 
         assert snap_compare(make_app(empty, user="admin"), terminal_size=SMALL, run_before=run_before)

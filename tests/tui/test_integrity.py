@@ -22,7 +22,7 @@ def _warnings(app) -> list:
 
 
 async def test_intact_file_shows_no_warning(db):
-    app = make_app(db)
+    app = make_app(db, verify=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert app.integrity_report is not None and app.integrity_report.ok
@@ -31,7 +31,7 @@ async def test_intact_file_shows_no_warning(db):
 
 async def test_outside_write_is_reported_at_start_and_stays(db):
     _tamper(db)
-    app = make_app(db)
+    app = make_app(db, verify=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert not app.integrity_report.ok
@@ -43,7 +43,7 @@ async def test_outside_write_is_reported_at_start_and_stays(db):
 
 async def test_readonly_session_still_verifies(db):
     _tamper(db)
-    app = make_app(db, readonly=True)
+    app = make_app(db, readonly=True, verify=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert len(_warnings(app)) == 1
@@ -51,7 +51,7 @@ async def test_readonly_session_still_verifies(db):
 
 async def test_warning_is_cleared_from_the_keyboard(db):
     _tamper(db)
-    app = make_app(db)
+    app = make_app(db, verify=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert _warnings(app)

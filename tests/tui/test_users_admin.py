@@ -47,7 +47,7 @@ async def test_an_administrator_adds_grants_ends_and_deactivates(mini_db):
                                                             ("bob", ("HEAD",))]
         assert "read-only" not in _text(screen, "#users-title")
 
-        await press(pilot, "a")
+        await press(pilot, "A")
         assert isinstance(app.screen, AddUserDialog)
         await fill(pilot, {"name": "cara", "display_name": "Cara Controller", "email": "cara@example.com",
                            "role": "ANALYST@BU_B"})
@@ -55,7 +55,7 @@ async def test_an_administrator_adds_grants_ends_and_deactivates(mini_db):
         assert ("cara", ("ANALYST@BU_B",)) in [(u.name, u.roles) for u in screen.rows]
 
         _move_to(pilot, "cara")
-        await press(pilot, "g")
+        await press(pilot, "G")
         assert isinstance(app.screen, GrantRoleDialog) and app.screen.query_one("#user", Input).value == "cara"
         await fill(pilot, {"role": "HEAD", "unit": "NORTH"})
         await save(pilot)
@@ -98,6 +98,6 @@ async def test_others_see_the_users_read_only(mini_db):
         screen = app.screen
         assert len(screen.rows) == 3
         assert "read-only: changes need the administer permission group-wide" in _text(screen, "#users-title")
-        await press(pilot, "a")
+        await press(pilot, "A")
         assert app.screen is screen
         assert any("Read-only" in n.message for n in app._notifications)

@@ -1,7 +1,8 @@
 """Actions of feature areas, merged into :data:`pmtui.actions.ACTIONS`.
 
 Each module listed in :data:`MODULES` defines ``SCOPES`` (scope -> help-screen title)
-and ``ACTIONS`` (a tuple of :class:`pmtui.actions.PmAction`). Keeping them apart lets
+and ``ACTIONS`` (a tuple of :class:`pmtui.actions.PmAction`), and ``DIALOGS`` when some
+of its scopes are modal dialogs (see :data:`pmtui.actions.DIALOGS`). Keeping them apart lets
 feature areas grow without editing one long tuple.
 """
 
@@ -15,11 +16,13 @@ MODULES: tuple[str, ...] = ("strategy", "allocation", "drivers", "measurement", 
 
 
 def extra():
-    """(scopes, actions) contributed by every module in :data:`MODULES`."""
+    """(scopes, dialog scopes, actions) contributed by every module in :data:`MODULES`."""
     scopes: dict[str, str] = {}
+    dialogs: set[str] = set()
     found: list = []
     for name in MODULES:
         module = importlib.import_module(f"pmtui.action_sets.{name}")
         scopes.update(getattr(module, "SCOPES", {}))
+        dialogs.update(getattr(module, "DIALOGS", ()))
         found.extend(module.ACTIONS)
-    return scopes, tuple(found)
+    return scopes, dialogs, tuple(found)

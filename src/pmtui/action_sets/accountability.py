@@ -18,6 +18,7 @@ SCOPES = {
 }
 
 _PAGED = ("raci", "gaming", "roles")
+DIALOGS = ("raci-edit",)
 
 ACTIONS = (
     PmAction("open-raci", "1", "open_screen('raci')", "RACI", ("app",),
@@ -48,7 +49,8 @@ ACTIONS = (
     PmAction("roles-escalation", "x", "show_tab('escalation')", "Escalation", ("roles",),
              "Escalation paths for process failures and individual accountability, with today's holders."),
     PmAction("roles-toggle-permission", "space", "toggle_permission", "Grant/revoke", ("roles",),
-             "Grant or revoke the permission under the cursor (needs administer; a refusal is recorded)."),
+             "Grant or revoke the permission under the cursor, after a confirmation (needs administer; a refusal is"
+             " recorded)."),
     PmAction("accountability-back", "escape", "close", "Back", ("raci", "raci-edit", "gaming", "roles"),
              "Close this screen or dialog.", palette=False),
 )

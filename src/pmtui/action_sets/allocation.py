@@ -9,6 +9,8 @@ SCOPES = {
     "allocation-decide": "Allocation decision",
 }
 
+DIALOGS = ("allocation-decide",)
+
 ACTIONS = (
     PmAction("open-allocation", "b", "open_screen('allocation')", "Allocation", ("app",),
              "Allocation rounds: requests ranked on weighted criteria, the budget cut line and conflicts."),

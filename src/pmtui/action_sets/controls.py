@@ -14,6 +14,7 @@ SCOPES = {
 }
 
 _BACK = tuple(SCOPES)
+DIALOGS = ("controls-run", "controls-sign-off", "audit-filter", "audit-export")
 
 ACTIONS = (
     PmAction("open-controls", "4", "open_screen('controls')", "Controls", ("app",),
@@ -22,13 +23,13 @@ ACTIONS = (
              "Browse the audit trail by element, user and time; export an element's printable history."),
     PmAction("controls-run", "n", "run_assessment", "Run", ("controls",),
              "Run the controls for a quarter: a new assessment (earlier ones stay as history)."),
-    PmAction("controls-sign-off", "s", "sign_off", "Sign off", ("controls",),
+    PmAction("controls-sign-off", "S", "sign_off", "Sign off", ("controls",),
              "Sign off the selected open assessment with a note (approve group-wide or administer; not its runner)."),
-    PmAction("controls-severity", "g", "cycle_severity", "Severity", ("controls",),
+    PmAction("controls-severity", "G", "cycle_severity", "Severity", ("controls",),
              "Show all findings, or only high, medium, low or info ones."),
     PmAction("controls-history", "o", "open_history", "History", ("controls",),
              "Open the audit browser on the selected finding's element.", show=False),
-    PmAction("audit-filter", "f", "edit_filter", "Filter", ("audit-browser",),
+    PmAction("audit-filter", "F", "edit_filter", "Filter", ("audit-browser",),
              "Filter by element (KPI, unit, period, or table and key), user and date range."),
     PmAction("audit-clear", "c", "clear_filter", "All entries", ("audit-browser",), "Drop the filter.",
              show=False),

@@ -12,6 +12,8 @@ SCOPES = {
     "commentary": "Commentary",
 }
 
+DIALOGS = ("dispute-form", "commentary")
+
 ACTIONS = (
     PmAction("open-disputes", "5", "open_screen('disputes')", "Disputes", ("app",),
              "Committees and the dispute register on metric ownership and attribution."),
@@ -21,7 +23,7 @@ ACTIONS = (
              "What happened, why, what next for the KPI, unit and period on screen (open a KPI first)."),
     PmAction("dispute-raise", "r", "raise_dispute", "Raise", ("disputes",),
              "Raise a dispute on a KPI's ownership or attribution before a committee."),
-    PmAction("dispute-hear", "h", "hear_dispute", "Hear", ("disputes",),
+    PmAction("dispute-hear", "H", "hear_dispute", "Hear", ("disputes",),
              "Record the hearing of the selected raised dispute (committee members)."),
     PmAction("dispute-decide", "d", "decide_dispute", "Decide", ("disputes",),
              "Decide the selected heard dispute; upheld decisions change ownership or RACI at once."),

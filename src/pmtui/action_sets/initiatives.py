@@ -17,7 +17,7 @@ ACTIONS = (
     PmAction("initiatives-clear-filter", "c", "clear_filter", "All", ("initiatives",),
              "Show every initiative, not only the unit and KPI the screen was opened for."),
     PmAction("initiatives-refresh-alerts", "e", "refresh_alerts", "Check alerts", ("initiatives",),
-             "Re-evaluate every initiative's slippage alerts on today's date (recorded in the audit trail)."),
+             "Re-evaluate every initiative's slippage alerts on today's date, after a confirmation (audited)."),
     PmAction("initiatives-reload", "r", "reload", "Reload", ("initiatives",), "Read the timeline again.",
              show=False),
     PmAction("initiatives-back", "escape", "close", "Back", ("initiatives",), "Close this screen.", palette=False),

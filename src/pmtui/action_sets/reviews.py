@@ -1,6 +1,8 @@
 """Keys of the reviews area: v opens the review meetings; one key per decision inside a meeting.
 
-The decision keys stay out of the meeting's footer: the item panel lists them beside the item.
+The decision keys (capitals: A act, W watch, R revise target, E escalate, C close) stay out
+of the meeting's footer: the item panel lists them beside the item. Finalising and
+rebuilding the agenda ask for confirmation (:mod:`pmtui.screens.confirm`).
 """
 
 from __future__ import annotations
@@ -13,10 +15,9 @@ SCOPES = {
     "meeting-decide": "Meeting decision",
     "meeting-minutes": "Meeting minutes",
     "meeting-rotation": "Meeting rotation",
-    "meeting-finalise": "Finalise meeting",
 }
 
-_DIALOGS = ("meeting-decide", "meeting-minutes", "meeting-rotation", "meeting-finalise")
+DIALOGS = _DIALOGS = ("meeting-decide", "meeting-minutes", "meeting-rotation")
 
 ACTIONS = (
     PmAction("open-meetings", "v", "open_screen('meetings')", "Reviews", ("app",),
@@ -30,30 +31,28 @@ ACTIONS = (
              "Show the previous page of meetings."),
     PmAction("meetings-next-page", "right_square_bracket", "next_page", "Next page", ("meetings",),
              "Show the next page of meetings."),
-    PmAction("meeting-act", "a", "decide('act')", "Act", ("meeting",),
+    PmAction("meeting-act", "A", "decide('act')", "Act", ("meeting",),
              "Decide 'act' on the item: raise an action with an owner and a due date.", show=False),
-    PmAction("meeting-watch", "w", "decide('watch')", "Watch", ("meeting",),
+    PmAction("meeting-watch", "W", "decide('watch')", "Watch", ("meeting",),
              "Decide 'watch' on the item: look at it again next review.", show=False),
-    PmAction("meeting-revise", "r", "decide('revise_target')", "Revise target", ("meeting",),
+    PmAction("meeting-revise", "R", "decide('revise_target')", "Revise target", ("meeting",),
              "Decide 'revise target' on the item (then weigh revise or hold for the KPI).", show=False),
-    PmAction("meeting-escalate", "e", "decide('escalate')", "Escalate", ("meeting",),
+    PmAction("meeting-escalate", "E", "decide('escalate')", "Escalate", ("meeting",),
              "Decide 'escalate' on the item.", show=False),
-    PmAction("meeting-close", "c", "decide('close')", "Close", ("meeting",),
+    PmAction("meeting-close", "C", "decide('close')", "Close", ("meeting",),
              "Decide 'close' on the item: nothing more to do.", show=False),
     PmAction("meeting-next-item", "n", "next_item", "Next", ("meeting",), "Move to the next agenda item."),
     PmAction("meeting-previous-item", "p", "previous_item", "Previous", ("meeting",),
              "Move to the previous agenda item.", show=False),
-    PmAction("meeting-minutes", "m", "minutes", "Minutes", ("meeting",), "Write the meeting's minutes."),
+    PmAction("meeting-minutes", "M", "minutes", "Minutes", ("meeting",), "Write the meeting's minutes."),
     PmAction("meeting-rotation", "o", "rotation", "Rotation", ("meeting",),
              "Choose rotating participants: process owners not answering for the agenda's metrics."),
-    PmAction("meeting-finalise", "f", "finalise", "Finalise", ("meeting",),
-             "Finalise the meeting (every item decided, minutes written); it cannot change afterwards."),
-    PmAction("meeting-generate", "g", "generate", "Rebuild agenda", ("meeting",),
-             "Rebuild the agenda from today's exceptions (only before any decision).", show=False),
+    PmAction("meeting-finalise", "F", "finalise", "Finalise", ("meeting",),
+             "Finalise the meeting (every item decided, minutes written; asks first); it cannot change afterwards."),
+    PmAction("meeting-generate", "G", "generate", "Rebuild agenda", ("meeting",),
+             "Rebuild the agenda from today's exceptions (only before any decision; asks first).", show=False),
     PmAction("meeting-save", "ctrl+s", "save", "Save", ("meeting-decide", "meeting-minutes", "meeting-rotation"),
              "Record what the dialog says.", palette=False),
-    PmAction("meeting-confirm", "y", "confirm", "Finalise", ("meeting-finalise",),
-             "Confirm: finalise the meeting for good.", palette=False),
     PmAction("meetings-back", "escape", "close", "Back", ("meetings", "meeting", *_DIALOGS),
              "Close this screen or dialog.", palette=False),
 )

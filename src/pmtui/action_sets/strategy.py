@@ -13,6 +13,8 @@ SCOPES = {
     "excluded": "Excluded metrics",
 }
 
+DIALOGS = ("revision-form",)
+
 _BACK = ("strategy-map", "alignment", "revisions", "revision-form", "excluded")
 
 ACTIONS = (
@@ -27,11 +29,11 @@ ACTIONS = (
     PmAction("map-pick-unit", "o", "pick_unit", "Unit", ("strategy-map",), "Show another unit's strategy map."),
     PmAction("alignment-next-cycle", "c", "next_cycle", "Next cycle", ("alignment",),
              "Show the report for the next planning cycle."),
-    PmAction("revision-request", "v", "request_revision", "Revise", ("revisions",),
+    PmAction("revision-request", "V", "request_revision", "Revise", ("revisions",),
              "Request a revision of a target (needs edit_targets)."),
     PmAction("revision-decide", "d", "decide_revision", "Decide", ("revisions",),
              "Approve or reject the selected pending revision (never your own)."),
-    PmAction("revision-filter", "g", "cycle_filter", "Filter", ("revisions",),
+    PmAction("revision-filter", "G", "cycle_filter", "Filter", ("revisions",),
              "Show all, pending, approved or rejected revisions."),
     PmAction("strategy-back", "escape", "close", "Back", _BACK, "Close this screen or dialog.", palette=False),
 )

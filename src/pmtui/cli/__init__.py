@@ -38,14 +38,16 @@ class PmGroup(click.Group):
 @click.option("--db", "db_path", envvar="PMTUI_DB", default="pmtui.db", show_default=True,
               type=click.Path(dir_okay=False), help="The SQLite file to work on (env PMTUI_DB).")
 @click.option("--user", envvar="PMTUI_USER", default=None, help="Acting user for writes (env PMTUI_USER).")
+@click.option("--keymap", envvar="PMTUI_KEYMAP", default=None, type=click.Path(dir_okay=False),
+              help="The TUI's keymap file (env PMTUI_KEYMAP; default $XDG_CONFIG_HOME/pmtui/keymap.toml).")
 @click.version_option(package_name="pmtui")
 @click.pass_context
-def cli(ctx: click.Context, db_path: str, user: str | None) -> None:
+def cli(ctx: click.Context, db_path: str, user: str | None, keymap: str | None) -> None:
     """pmtui: performance management over one audited SQLite file.
 
     With no command, opens the TUI on the file given by --db.
     """
-    ctx.obj = Env(db_path=db_path, user=user)
+    ctx.obj = Env(db_path=db_path, user=user, keymap=keymap)
     if ctx.invoked_subcommand is None:
         from pmtui.cli.tui import run_tui  # noqa: PLC0415
 

@@ -33,6 +33,8 @@ class Env:
 
     db_path: str
     user: str | None
+    #: The TUI's keymap file (``--keymap`` / ``PMTUI_KEYMAP``); None: the default place.
+    keymap: str | None = None
     _conn: sqlite3.Connection | None = field(default=None, repr=False)
     _head: int = field(default=0, repr=False)
 

@@ -7,10 +7,16 @@ exits with :data:`EXIT_CRASH`. The error log is ``$XDG_STATE_HOME/pmtui/error.lo
 land beside a shared or published database; when that directory cannot be written, the
 log goes to the system's temporary directory. Unexpected errors of background work that
 the TUI survives (it shows them as a notice) are appended to the same log.
+
+The session acts as ``--user`` / ``PMTUI_USER``, else as the user named like the
+operating system's login when there is one (:func:`pmtui.services.approvals.session_user`).
+Keys come from the keymap file (:func:`pmtui.keymap.load`: ``--keymap``, ``PMTUI_KEYMAP``
+or ``$XDG_CONFIG_HOME/pmtui/keymap.toml``); its problems are a notice in the TUI.
 """
 
 from __future__ import annotations
 
+import getpass
 import os
 import tempfile
 import traceback
@@ -79,13 +85,14 @@ def run_tui(env: Env, *, readonly: bool = False, notice: str | None = None) -> N
             readonly = True
             what = f"published for the {marker['published_audience']} audience" if marker else "a snapshot"
             notice = notice or f"{env.db_path} is {what}: opened read-only."
-    from pmtui.app import PmApp  # noqa: PLC0415 - Textual only when the TUI opens
+    from pmtui import keymap  # noqa: PLC0415 - Textual only when the TUI opens
+    from pmtui.app import PmApp  # noqa: PLC0415
 
     def log_worker_error(error: BaseException) -> Path:
         return write_error_log(error, what="background error", db_path=env.db_path, now=now_from_env())
 
     app = PmApp(db_path=env.db_path, user=env.user, clock=now_from_env, readonly=readonly, notice=notice,
-                error_log=log_worker_error)
+                error_log=log_worker_error, keymap=keymap.load(getattr(env, "keymap", None)), login=login_name())
     try:
         app.run()
     except Exception as exc:  # noqa: BLE001 - raised outside the app's loop; Textual has restored the terminal
@@ -101,6 +108,14 @@ def run_tui(env: Env, *, readonly: bool = False, notice: str | None = None) -> N
         raise click.exceptions.Exit(EXIT_CRASH)
     if getattr(app, "return_code", None):
         raise click.exceptions.Exit(app.return_code)
+
+
+def login_name() -> str | None:
+    """The operating system's login name, or None when it cannot be told."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return None
 
 
 def _write_anchor(db_path: str, *, quiet: bool) -> None:

@@ -1,11 +1,12 @@
 """The action register: a page of actions with filters, overdue ones highlighted.
 
-Filters: ``m`` mine (the acting user's), ``o`` overdue, ``s`` source (cycles), ``t``
+Filters: ``M`` mine (the acting user's), ``o`` overdue, ``S`` source (cycles), ``T``
 status (cycles), ``u`` unit (and the units below it), ``c`` clears them; opened from
-the KPI screen or the scorecard it starts filtered to that KPI and unit. ``a`` raises
-an action, ``n`` adds a note, ``d`` closes the highlighted action with a note, ``g``
-marks it in progress; ``[`` and ``]`` page through the register (read page by page
-from SQL, never whole).
+the KPI screen or the scorecard it starts filtered to that KPI and unit. ``A`` raises
+an action, ``n`` adds a note, ``d`` closes the highlighted action with a note, ``G``
+marks it in progress (after a confirmation); ``[`` and ``]`` page through the register
+(read page by page from SQL, never whole). The capitals leave ``m a s t g`` to the keys
+that work everywhere.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from textual.message import Message
 
 from pmtui import actions as keys
 from pmtui.screens.action_dialogs import AddActionDialog, CloseDialog, NoteDialog
+from pmtui.screens.confirm import ask
 from pmtui.screens.register_form import refusal
 from pmtui.screens.register_list import PagedListScreen
 from pmtui.services import actions
@@ -58,8 +60,9 @@ class ActionsScreen(PagedListScreen):
         row: dict | None
         error: str | None = None
 
-    def __init__(self, *, kpi: str | None = None, unit: str | None = None, period: str | None = None) -> None:
-        super().__init__(kpi=kpi, unit=unit, period=period)
+    def __init__(self, *, kpi: str | None = None, unit: str | None = None, period: str | None = None,
+                 focus: str | None = None) -> None:
+        super().__init__(kpi=kpi, unit=unit, period=period, focus=focus)
         self.mine = self.overdue = False
         self.source: str | None = None
         self.status: str | None = None
@@ -99,7 +102,7 @@ class ActionsScreen(PagedListScreen):
     def detail(self, a: dict | None) -> str:
         """Owner and role, source and links, description, closing note, latest notes."""
         if a is None:
-            return "No actions match: c clears the filters, a raises one."
+            return "No actions match: c clears the filters, A raises one."
         links = " · ".join(x for x in (f"KPI {a['kpi']}" if a["kpi"] else "", f"initiative {a['initiative']}"
                                        if a["initiative"] else "", f"meeting {a['meeting']}" if a["meeting"] else "",
                                        f"root cause {a['root_cause_id']}" if a["root_cause_id"] else "") if x)
@@ -176,13 +179,14 @@ class ActionsScreen(PagedListScreen):
         self._with_action(CloseDialog)
 
     def action_start_action(self) -> None:
-        """Mark the highlighted action as in progress."""
+        """Mark the highlighted action as in progress, after a confirmation."""
         a = self.selected()
         why = refusal(self.app) or (None if a else "Move to an action first.")
         if why:
             self.notify(why, severity="warning", markup=False)
             return
-        self._start(a["id"])
+        ask(self.app, "Start this action?", f"#{a['id']} {a['title']} (owner {a['owner']}) is marked in progress.",
+            lambda: self._start(a["id"]), yes="Start")
 
     @work(thread=True, exclusive=True, group="actions-start", exit_on_error=False)
     def _start(self, action_id: int) -> None:

@@ -13,11 +13,12 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from pmtui import actions
 from pmtui.services import strategy
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 
 #: Unaligned KPIs listed on screen (the CLI's --json has them all).
 SHOWN = 200
@@ -83,7 +84,7 @@ class AlignmentScreen(Screen):
         yield Static("Loading…", id="alignment-title")
         with VerticalScroll(id="alignment-scroll"):
             yield Static("", id="alignment-body")
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Read the report."""

@@ -16,13 +16,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pmtui import actions
 from pmtui.core.allocation import Ranked, Ranking
 from pmtui.screens.allocation_decide import DecideDialog
 from pmtui.services import allocation
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 
 #: Rounds listed (latest first); older ones are reached through the CLI.
 ROUNDS_SHOWN = 20
@@ -79,7 +80,7 @@ class AllocationScreen(Screen):
         yield Static("Loading…", id="alloc-summary")
         yield DataTable(id="alloc-requests", cursor_type="row")
         yield Static("", id="alloc-conflicts")
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Columns, then the first read."""
@@ -140,6 +141,7 @@ class AllocationScreen(Screen):
         summary = self.query_one("#alloc-summary", Static)
         table = self.query_one("#alloc-requests", DataTable)
         conflicts = self.query_one("#alloc-conflicts", Static)
+        row = table.cursor_row
         table.clear()
         if ranking is None:
             summary.update(Text("No allocation rounds yet: add one with 'pmtui allocation round-add'.", style="dim"))
@@ -154,6 +156,8 @@ class AllocationScreen(Screen):
         flagged = {code for c in ranking.conflicts for code in c.requests}
         for item in ranking.requests:
             table.add_row(*self._cells(item, item.request.code in flagged), key=item.request.code)
+        if ranking.requests:  # the same row after a decision
+            table.move_cursor(row=min(max(row, 0), len(ranking.requests) - 1))
         conflicts.update(self._conflicts(ranking))
 
     @staticmethod

@@ -1,9 +1,11 @@
 """The approvals inbox of the acting user: what waits for them, and their own work waiting on others.
 
 Values, corrections and target revisions are read one page at a time from SQL
-(:func:`pmtui.services.approvals.inbox`); ``a`` approves and ``r`` rejects the selected
-item through its own service. A refusal (no permission, or the four-eyes rule on one's
-own work) is shown as it is, and the service has audited it.
+(:func:`pmtui.services.approvals.inbox`); ``A`` approves (after a confirmation) and ``R``
+rejects (with a reason) the selected item through its own service; the cursor stays on
+the same row. A refusal (no permission, or the four-eyes rule on one's own work) is shown
+as it is, and the service has audited it. Decisions made after the acting user was
+switched carry the switch (:func:`pmtui.services.approvals.decide`).
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pmtui import actions
 from pmtui.screens.approvals_dialogs import Answered, RejectDialog, call_service, session_refusal
+from pmtui.screens.confirm import ask
 from pmtui.services import approvals
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 
 #: Items per page ([ and ] page further).
 PAGE = 50
@@ -55,7 +59,7 @@ def describe(item: dict) -> str:
     head = (f"{what[item['kind']]} of {item['kpi']} at {item['unit']}, {item['period']}: {shown_value(item)}"
             f" ({item['status']} by {item['submitted_by']} on {(item['submitted_at'] or '')[:10]})")
     if item["waits_on"] == "you":
-        tail = "Waits for your decision: a approve, r reject."
+        tail = "Waits for your decision: A approve, R reject."
     else:
         tail = "Yours, waiting on someone else: nobody decides their own work (four-eyes rule)."
     note = f"\n{item['note']}" if item.get("note") else ""
@@ -93,7 +97,7 @@ class ApprovalsScreen(Screen):
         yield Static("Loading…", id="approvals-title")
         yield DataTable(id="approvals-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="approvals-detail", markup=False)
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Set up the columns and read the first page."""
@@ -125,6 +129,7 @@ class ApprovalsScreen(Screen):
         """Fill the table and the title."""
         self.data = message.data
         table = self.query_one(DataTable)
+        row = table.cursor_row
         table.clear()
         title = self.query_one("#approvals-title", Static)
         if message.data is None:
@@ -141,6 +146,8 @@ class ApprovalsScreen(Screen):
                           Text(shown_value(item), style=style, justify="right"),
                           Text(item["submitted_by"] or "–", style=style), Text(waited(item, today), justify="right"),
                           key=f"{n}")
+        if table.row_count:  # the same row after a decision: the next item moved up into it
+            table.move_cursor(row=min(max(row, 0), table.row_count - 1))
         d, who = message.data, message.who
         pages = max(1, -(-d["total"] // PAGE))
         roles = ", ".join(who["roles"]) or "no roles"
@@ -186,16 +193,22 @@ class ApprovalsScreen(Screen):
         return item
 
     def action_approve(self) -> None:
-        """Approve the selected item (the service refuses, and audits, one's own work)."""
+        """Approve the selected item once confirmed (the service refuses, and audits, one's own work)."""
         item = self._target()
         if item is not None and not self.busy:
+            ask(self.app, f"Approve this {item['kind']}?", describe(item).rsplit("\n", 1)[0],
+                lambda: self._start_approval(item), yes="Approve")
+
+    def _start_approval(self, item: dict) -> None:
+        if not self.busy:
             self.busy = True
             self._approve(item["kind"], item["id"])
 
     @work(thread=True, exclusive=True, group="approvals-decide", exit_on_error=False)
     def _approve(self, kind: str, item_id: int) -> None:
+        switched = self.app.switched_from
         self.post_message(call_service(self.app, lambda conn, user, now: approvals.decide(
-            conn, kind, item_id, approve=True, actor=user, now=now)))
+            conn, kind, item_id, approve=True, actor=user, now=now, switched_from=switched)))
 
     def on_answered(self, message: Answered) -> None:
         """Say what the approval did (or why it was refused), then read the inbox again."""

@@ -1,8 +1,9 @@
 """Dialogs of the approvals area: reject an inbox item with a reason, and "who am I" (switch user).
 
 Both leave the rules to the services (:mod:`pmtui.services.approvals`): a refusal is
-shown inline and the dialog stays open. Switching the acting user is audited as the
-user who was acting until then.
+shown inline and the dialog stays open. Switching the acting user needs ``administer``
+held by the user who started the session (anyone may in a demo file); switches and
+refused switches are audited.
 """
 
 from __future__ import annotations
@@ -127,9 +128,9 @@ class RejectDialog(_Dialog):
         if not reason:
             self.query_one(".approvals-error", Static).update("A rejection needs a reason.")
             return
-        kind, item_id = self.item["kind"], self.item["id"]
+        kind, item_id, switched = self.item["kind"], self.item["id"], self.app.switched_from
         self._run(lambda conn, user, now: approvals.decide(conn, kind, item_id, approve=False, reason=reason,
-                                                           actor=user, now=now))
+                                                           actor=user, now=now, switched_from=switched))
 
 
 class UserSwitchDialog(_Dialog):
@@ -203,7 +204,9 @@ class UserSwitchDialog(_Dialog):
         name = event.row_key.value if event.row_key else None
         if self.app.readonly or not name:
             return
-        self._run(lambda conn, user, now: approvals.switch_user(conn, name, actor=user, now=now))
+        starter = self.app.started_as
+        self._run(lambda conn, user, now: approvals.switch_user(conn, name, actor=user, now=now,
+                                                                session_user=starter))
 
     def succeeded(self, result: dict) -> None:
         """Act as the new user from now on and say so."""

@@ -1,7 +1,7 @@
 """The audit history browser: the audit trail, filtered and paged from SQL, newest first.
 
 Filtered by element (a KPI and/or unit and their rows, or a table and key), user and
-date range (``f``); pages of 50 entries by keyset on ``seq`` (``]`` older, ``[`` newer);
+date range (``F``); pages of 50 entries by keyset on ``seq`` (``]`` older, ``[`` newer);
 the selected entry's changes (old -> new) below; ``x`` writes the printable history of
 the selected entry's element to a file and shows its path. Opened from the KPI screen
 it starts filtered to that KPI at that unit; from the scorecard, to the unit.
@@ -18,12 +18,13 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pmtui import actions
 from pmtui.screens.audit_dialogs import ExportDialog, FilterDialog
 from pmtui.services import audit_browse, audit_history, history_report
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 
 KIND_STYLE = {"refused": "bold red", "delete": "red", "insert": "green", "import": "green"}
 
@@ -73,7 +74,7 @@ class AuditBrowserScreen(Screen):
         yield DataTable(id="audit-entries", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="audit-detail-box"):
             yield Static("", id="audit-detail", markup=False)
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Columns, then the first page."""

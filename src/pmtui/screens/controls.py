@@ -1,7 +1,7 @@
 """Control assessments: the history of assessments, the selected one's findings by severity.
 
-``n`` runs a new assessment (dialog), ``s`` signs off the selected one (dialog; refused
-clearly when the user may not), ``g`` narrows the findings to one severity and ``o``
+``n`` runs a new assessment (dialog), ``S`` signs off the selected one (dialog; refused
+clearly when the user may not), ``G`` narrows the findings to one severity and ``o``
 opens the audit browser on the selected finding's element.
 """
 
@@ -15,13 +15,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pmtui import actions
 from pmtui.core.controls import SEVERITIES
 from pmtui.screens.controls_dialogs import RunDialog, SignOffDialog
 from pmtui.services import controls
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 
 #: Assessments listed, latest first (the CLI lists them all).
 ASSESSMENTS_SHOWN = 200
@@ -63,7 +64,7 @@ class ControlsScreen(Screen):
         yield Static("Loading…", id="controls-summary", markup=False)
         yield DataTable(id="controls-findings", cursor_type="row", zebra_stripes=True)
         yield Static("", id="controls-detail", markup=False)
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Columns, then read."""

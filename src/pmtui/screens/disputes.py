@@ -2,7 +2,7 @@
 
 The committees are summarised on top; the register is a table paged from SQL (open
 disputes first) with the selected dispute's claim, hearing, decision and what the
-decision changed underneath. ``r`` raises, ``h`` hears, ``d`` decides.
+decision changed underneath. ``r`` raises, ``H`` hears, ``d`` decides.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pmtui import actions
 from pmtui.screens.dispute_dialogs import ProceedDialog, RaiseDialog
 from pmtui.screens.paged_rows import PagedRowsScreen
 from pmtui.services import committees, disputes
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 
 #: Committees summarised above the register.
 COMMITTEES_SHOWN = 2
@@ -61,7 +62,7 @@ class DisputesScreen(PagedRowsScreen):
         yield Static("", id="dsp-title")
         yield DataTable(id="dsp-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="dsp-detail", markup=False)
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Columns, then the first page."""

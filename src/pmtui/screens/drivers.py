@@ -17,12 +17,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pmtui import actions
 from pmtui.services import drivers
 from pmtui.services.drivers import DriverResult
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 
 #: KPIs listed (assessed ones first); the CLI lists them all.
 KPIS_SHOWN = 200
@@ -88,7 +89,7 @@ class DriversScreen(Screen):
         with Horizontal(id="drv-body"):
             yield DataTable(id="drv-kpis", cursor_type="row")
             yield Static("Loading…", id="drv-chart")
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Columns, then the read."""

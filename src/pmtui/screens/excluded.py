@@ -10,11 +10,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pmtui import actions
 from pmtui.services import excluded
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 
 #: Entries read (latest decision first); the CLI lists them all.
 LIMIT = 500
@@ -50,7 +51,7 @@ class ExcludedScreen(Screen):
         yield Static("Loading…", id="excluded-title")
         yield DataTable(id="excluded-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="excluded-detail", markup=False)
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Set up the columns and read the register."""

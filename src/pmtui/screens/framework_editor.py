@@ -1,10 +1,11 @@
 """The framework editor: the unit tree, and the highlighted unit's objectives with the KPIs measuring them.
 
-``u`` adds a unit below the highlighted one, ``k`` defines a KPI, ``o`` adds an objective
+``u`` adds a unit below the highlighted one, ``K`` defines a KPI, ``o`` adds an objective
 at the unit (with its KPI links, weights, parent and causes), ``e`` (or Enter on a row)
 edits what is under the cursor: the unit in the tree, an objective or a KPI in the
-table. ``t`` proposes targets for the highlighted KPI at the unit over a range of
-periods. ``v`` switches the table to the catalogue of every KPI. Rows are read a page at
+table. ``T`` proposes targets for the highlighted KPI at the unit over a range of
+periods. ``V`` switches the table to the catalogue of every KPI (capitals: ``k t v``
+work everywhere). Rows are read a page at
 a time (``[``/``]``), so a file with thousands of KPIs opens as fast as a small one.
 """
 
@@ -19,7 +20,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static, Tree
+from textual.widgets import DataTable, Header, Static, Tree
 
 from pmtui import actions
 from pmtui.screens.framework_dialogs import (
@@ -33,6 +34,7 @@ from pmtui.screens.framework_dialogs import (
 from pmtui.screens.register_form import refusal
 from pmtui.services import framework_browse as fb
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 from pmtui.widgets.pager import PagedScreen, Pager
 
 #: Rows per page of the table (objective and KPI lines, or KPI definitions).
@@ -103,7 +105,7 @@ class FrameworkScreen(PagedScreen, Screen):
             with Vertical(id="fw-right"):
                 yield DataTable(id="fw-lines", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="fw-detail")
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Read the tree (its first highlighted unit then reads the table)."""
@@ -241,8 +243,8 @@ class FrameworkScreen(PagedScreen, Screen):
         detail = self.query_one("#fw-detail", Static)
         r = self.selected()
         if r is None:
-            detail.update(Text("No objectives at this unit yet: o adds one (k defines a KPI first)."
-                               if not self.catalogue else "No KPIs yet: k defines one.", style="dim"))
+            detail.update(Text("No objectives at this unit yet: o adds one (K defines a KPI first)."
+                               if not self.catalogue else "No KPIs yet: K defines one.", style="dim"))
         elif isinstance(r, fb.KpiRow):
             detail.update(Text.assemble(
                 (r.code, "bold"), f" {r.name}\n", f"{r.uom or 'no unit of measure'} · {r.direction} is better ·"

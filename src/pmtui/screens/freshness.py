@@ -10,11 +10,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pmtui import actions
 from pmtui.services import freshness
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 
 #: Rows per page in each list.
 PAGE = 50
@@ -63,7 +64,7 @@ class FreshnessScreen(Screen):
         yield DataTable(id="freshness-stale", cursor_type="row", zebra_stripes=True)
         yield Static("", id="conflicts-caption", classes="freshness-caption")
         yield DataTable(id="freshness-conflicts", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Set up the columns and read the report."""

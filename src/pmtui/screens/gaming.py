@@ -16,12 +16,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pmtui import actions
 from pmtui.core.gaming import explain
 from pmtui.services import gaming
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 from pmtui.widgets.pager import PagedScreen, Pager
 
 #: Findings per page.
@@ -73,7 +74,7 @@ class GamingScreen(PagedScreen, Screen):
         yield Static("Scanning targets and approved results…", id="gaming-title")
         yield DataTable(id="gaming-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="gaming-detail")
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Columns, then the scan."""

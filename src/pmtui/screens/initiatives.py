@@ -23,12 +23,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pmtui import actions
 from pmtui.core.timeline import Window, window_for
+from pmtui.screens.confirm import ask
 from pmtui.services import initiatives
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 from pmtui.widgets.gantt import COLOUR, DOT, bar, dots, legend
 
 #: Initiatives per page (each with its milestones).
@@ -82,9 +84,12 @@ class InitiativesScreen(Screen):
         counts: dict | None
         error: str | None
 
-    def __init__(self, *, kpi: str | None = None, unit: str | None = None, period: str | None = None) -> None:
+    def __init__(self, *, kpi: str | None = None, unit: str | None = None, period: str | None = None,
+                 focus: str | None = None) -> None:
         super().__init__()
         self.kpi, self.unit, self.period = kpi, unit, period
+        #: The initiative to put the cursor on once it is read (a palette jump).
+        self.focus = focus
         self.page_offset = 0
         self.page: dict = {"total": 0, "initiatives": []}
         self.rows: list[tuple[dict, dict | None]] = []
@@ -96,7 +101,7 @@ class InitiativesScreen(Screen):
         yield Static("Loading…", id="initiatives-title")
         yield DataTable(id="initiatives-table", cursor_type="row")
         yield Static("", id="initiatives-detail")
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Columns, then the first page."""
@@ -134,6 +139,7 @@ class InitiativesScreen(Screen):
         self.window = window = window_for(dates, message.today, min_months=6, max_months=24)
         table = self.query_one(DataTable)
         table.columns["timeline"].label = Text(window.ruler(BAR), style="bold")
+        row = table.cursor_row
         table.clear()
         self.rows = []
         for item in items:
@@ -142,6 +148,11 @@ class InitiativesScreen(Screen):
             for m in item["milestones"]:
                 self.rows.append((item, m))
                 table.add_row(*self._milestone_cells(m, window, message.today), key=f"M:{item['code']}/{m['code']}")
+        codes = [item["code"] if milestone is None else None for item, milestone in self.rows]
+        if self.focus is not None and self.focus in codes:
+            row, self.focus = codes.index(self.focus), None
+        if self.rows:  # the same row after a re-read (e.g. after checking the alerts)
+            table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
         self._title(message.today)
         self._show_detail()
 
@@ -261,13 +272,15 @@ class InitiativesScreen(Screen):
         self.reload()
 
     def action_refresh_alerts(self) -> None:
-        """Re-evaluate every initiative's alerts on today's date (audited)."""
+        """Re-evaluate every initiative's alerts on today's date (audited), after a confirmation."""
         refusal = ("Read-only session: alerts cannot be re-evaluated." if self.app.readonly else
                    "No acting user: start pmtui with --user NAME." if self.app.user is None else None)
         if refusal:
             self.notify(refusal, severity="error", markup=False)
             return
-        self._refresh()
+        ask(self.app, "Check the alerts?", f"Every initiative's slippage alerts are evaluated again on"
+            f" {self.app.clock().date()}: alerts are raised, updated or cleared, and recorded in the audit trail.",
+            self._refresh, yes="Check alerts")
 
     @work(thread=True, exclusive=True, group="initiatives-refresh", exit_on_error=False)
     def _refresh(self) -> None:

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pmtui import actions
 from pmtui.core import periods
@@ -23,6 +23,7 @@ from pmtui.services.errors import PmError
 from pmtui.services.scorecard import KpiDetail
 from pmtui.services.tui_reads import TargetItem, UnitItem
 from pmtui.widgets import status
+from pmtui.widgets.footer import PmFooter
 from pmtui.widgets.kpi_notes import KpiNotes
 from pmtui.widgets.trend import TrendChart
 
@@ -78,7 +79,7 @@ class KpiScreen(Screen):
             yield DataTable(id="kpi-history", cursor_type="row")
             yield TrendChart(id="kpi-trend")
         yield KpiNotes(id="kpi-notes")  # ratings and commentary beside the numbers (M2.4, M2.2)
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Set up the history columns and read the data."""

@@ -1,9 +1,10 @@
 """Running one review meeting: its agenda item by item, one key per decision, minutes, rotation, finalising.
 
-``a`` act (raises an action: owner and due date), ``w`` watch, ``r`` revise target,
-``e`` escalate, ``c`` close, each asking for a note; ``n``/``p`` move between items;
-``m`` minutes, ``o`` rotation, ``f`` finalise, ``g`` rebuilds the agenda before any
-decision. A finalised meeting is shown read-only.
+``A`` act (raises an action: owner and due date), ``W`` watch, ``R`` revise target,
+``E`` escalate, ``C`` close, each asking for a note; ``n``/``p`` move between items;
+``M`` minutes, ``o`` rotation, ``F`` finalise, ``G`` rebuilds the agenda before any
+decision (both ask first). A finalised meeting is shown read-only. The capitals leave
+the lower-case letters to the keys that work everywhere (``a`` alignment, ``w`` inbox, ...).
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pmtui import actions
-from pmtui.screens.meeting_dialogs import LABELS, DecisionDialog, FinaliseDialog, MinutesDialog, RotationDialog
+from pmtui.screens.confirm import ask
+from pmtui.screens.meeting_dialogs import LABELS, DecisionDialog, MinutesDialog, RotationDialog
 from pmtui.services import reviews
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 
 KIND_LABELS = {"spc_concern": "SPC", "red_kpi": "Red KPI", "slipped_milestone": "Milestone",
                "overdue_action": "Overdue", "stale_data": "Stale", "other": "Other"}
@@ -67,6 +70,12 @@ class MeetingScreen(Screen):
 
         text: str
 
+    @dataclass
+    class Written(Message):
+        """A confirmed write (finalise, rebuild) went through; ``text`` says what it did."""
+
+        text: str
+
     def __init__(self, code: str) -> None:
         super().__init__()
         self.code = code
@@ -78,7 +87,7 @@ class MeetingScreen(Screen):
         yield Static("Loading…", id="meeting-title")
         yield DataTable(id="meeting-agenda", cursor_type="row", zebra_stripes=True)
         yield Static("", id="meeting-detail")
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Columns, then read the meeting."""
@@ -160,7 +169,7 @@ class MeetingScreen(Screen):
                             f" → weigh revise or hold: pmtui targets hold-or-revise … --agenda-item {item['id']}",
                             style="green")
         else:
-            text.append("\nDecide: a act · w watch · r revise target · e escalate · c close", style="italic")
+            text.append("\nDecide: A act · W watch · R revise target · E escalate · C close", style="italic")
         detail.update(text)
 
     def _writable(self) -> bool:
@@ -218,7 +227,9 @@ class MeetingScreen(Screen):
         items = self.meeting["items"]
         summary = (f"{sum(1 for i in items if i['decision'])} of {len(items)} items decided; minutes "
                    f"{'written' if self.meeting['minutes'] else 'missing'}.")
-        self.app.push_screen(FinaliseDialog(self.code, summary), self._changed(f"{self.code} finalised."))
+        ask(self.app, f"Finalise {self.code}?", f"{summary}\nAfterwards its agenda, decisions, minutes and"
+            " participants can no longer change.", lambda: self._write(reviews.finalise, f"{self.code} finalised."),
+            yes="Finalise")
 
     def _changed(self, text: str):
         def done(result: dict | None) -> None:
@@ -228,20 +239,27 @@ class MeetingScreen(Screen):
         return done
 
     def action_generate(self) -> None:
-        """Rebuild the agenda from today's exceptions."""
+        """Rebuild the agenda from today's exceptions, after a confirmation."""
         if self._writable():
-            self._generate()
+            ask(self.app, f"Rebuild the agenda of {self.code}?", "The agenda is built again from today's"
+                " exceptions (only possible before any decision).",
+                lambda: self._write(reviews.generate_agenda, "Agenda rebuilt."), yes="Rebuild")
 
-    @work(thread=True, exclusive=True, group="meeting-generate", exit_on_error=False)
-    def _generate(self) -> None:
+    @work(thread=True, exclusive=True, group="meeting-write", exit_on_error=False)
+    def _write(self, call, done: str) -> None:
+        """Run ``call(conn, code, actor=, now=)`` (finalise, rebuild); refusals become a notice."""
         app = self.app
         try:
             with app.database() as conn:
-                meeting = reviews.generate_agenda(conn, self.code, actor=app.user, now=app.clock())
+                call(conn, self.code, actor=app.user, now=app.clock())
         except (PmError, sqlite3.Error) as exc:
             self.post_message(self.Failed(str(exc)))
             return
-        self.post_message(self.Loaded(meeting))
+        self.post_message(self.Written(done))
+
+    def on_meeting_screen_written(self, message: Written) -> None:
+        """Say what was done and read every screen again."""
+        self._changed(message.text)({"done": True})
 
     def action_close(self) -> None:
         """Back to the meetings."""

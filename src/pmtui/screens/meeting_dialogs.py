@@ -250,35 +250,3 @@ class RotationDialog(ServiceDialog):
         chosen, code = list(self.query_one(SelectionList).selected), self.code
         self.run(lambda conn, actor, now: meeting_people.choose(conn, code, chosen, actor=actor, now=now))
 
-
-class FinaliseDialog(ServiceDialog):
-    """Confirmation before a meeting is closed for good."""
-
-    SCOPE = "meeting-finalise"
-    PREFIX = "meeting-finalise"
-    BINDINGS = actions.bindings("meeting-finalise")
-
-    def __init__(self, code: str, summary: str) -> None:
-        super().__init__(code)
-        self.summary = summary
-
-    def compose(self) -> ComposeResult:
-        """What will be finalised, error, buttons."""
-        with Vertical(id="meeting-finalise-box", classes="meeting-dialog") as box:
-            box.border_title = f"Finalise {self.code}?"
-            yield Static(f"{self.summary}\nAfterwards its agenda, decisions, minutes and participants can no"
-                         " longer change. Press y to finalise, Esc to go back.", classes="meeting-what", markup=False)
-            yield from self.buttons("Finalise")
-
-    def on_mount(self) -> None:
-        """Focus the confirm button."""
-        self.query_one("#meeting-finalise-save", Button).focus()
-
-    def action_confirm(self) -> None:
-        """Finalise."""
-        self.action_save()
-
-    def action_save(self) -> None:
-        """Finalise the meeting."""
-        code = self.code
-        self.run(lambda conn, actor, now: reviews.finalise(conn, code, actor=actor, now=now))

@@ -10,11 +10,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pmtui import actions
 from pmtui.services import reviews, tui_reads
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 
 #: Meetings per page (read with LIMIT/OFFSET).
 PAGE = 50
@@ -69,7 +70,7 @@ class MeetingsScreen(Screen):
         yield Static("Loading…", id="meetings-title")
         yield DataTable(id="meetings-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="meetings-detail", markup=False)
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Columns, then the first page."""

@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from pmtui import actions
 from pmtui.services import minutes
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 
 DECISION_STYLE = {"act": "bold yellow", "escalate": "bold red", "watch": "cyan", "revise_target": "magenta",
                   "close": "green"}
@@ -76,7 +77,7 @@ class MinutesRecordScreen(Screen):
         yield Header()
         with VerticalScroll(id="min-record-scroll"):
             yield Static("Loading…", id="min-record")
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Read the record."""

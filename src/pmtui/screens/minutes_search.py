@@ -16,13 +16,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from pmtui import actions
 from pmtui.screens.minutes_record import MinutesRecordScreen
 from pmtui.screens.paged_rows import PagedRowsScreen
 from pmtui.services import minutes
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 
 #: Seconds of quiet typing before a search runs.
 DEBOUNCE = 0.3
@@ -75,7 +76,7 @@ class MinutesSearchScreen(PagedRowsScreen):
         yield Static("Loading…", id="min-title")
         yield DataTable(id="min-results", cursor_type="row", zebra_stripes=True)
         yield Static("", id="min-detail")
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Columns, the whole archive (latest first), focus in the search box."""

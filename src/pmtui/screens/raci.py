@@ -17,13 +17,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pmtui import actions
 from pmtui.core.raci import ACTIVITIES, LETTERS, RULES
 from pmtui.screens.raci_edit import RaciEditDialog
 from pmtui.services import raci, roles
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 from pmtui.widgets.pager import PagedScreen, Pager
 
 #: KPIs per page.
@@ -78,7 +79,7 @@ class RaciScreen(PagedScreen, Screen):
         yield Static("Loading…", id="raci-title")
         yield DataTable(id="raci-table", cursor_type="cell", zebra_stripes=True)
         yield Static("", id="raci-detail")
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Columns, then the first page."""

@@ -17,12 +17,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pmtui.screens.register_form import refusal
 from pmtui.screens.unit_picker import UnitPicker
 from pmtui.services import tui_reads
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 
 #: Rows read per page.
 PAGE = 50
@@ -51,9 +52,12 @@ class PagedListScreen(Screen):
 
         text: str
 
-    def __init__(self, *, kpi: str | None = None, unit: str | None = None, period: str | None = None) -> None:
+    def __init__(self, *, kpi: str | None = None, unit: str | None = None, period: str | None = None,
+                 focus: str | None = None) -> None:
         super().__init__()
         self.kpi, self.unit, self.period = kpi, unit, period
+        #: The id of the row to put the cursor on once it is read (a palette jump).
+        self.focus = focus
         self.page = 0
         self.rows: list[dict] = []
         self.total = 0
@@ -69,7 +73,7 @@ class PagedListScreen(Screen):
         yield Static("Loading…", id=f"{self.PREFIX}-title")
         yield DataTable(id=f"{self.PREFIX}-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id=f"{self.PREFIX}-detail", markup=False)
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Columns, then the first page."""
@@ -119,6 +123,9 @@ class PagedListScreen(Screen):
         table.clear()
         for r in self.rows:
             table.add_row(*self.cells(r), key=str(r["id"]))
+        ids = [str(r["id"]) for r in self.rows]
+        if self.focus is not None and self.focus in ids:
+            row, self.focus = ids.index(self.focus), None
         if self.rows:
             table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
         self.query_one(f"#{self.PREFIX}-title", Static).update(self.heading())

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from pmtui import actions
-from pmtui.services import target_revisions
+from pmtui.services import approvals, target_revisions
 from pmtui.services.errors import PmError
 
 #: (field id, label, placeholder) of the request form.
@@ -164,6 +164,7 @@ class RevisionDecisionDialog(_Form):
 
     def _decide(self, approve: bool) -> None:
         note = self.query_one("#decision-note", Input).value
-        rid = self.revision["id"]
-        self._run(lambda conn, user, now: target_revisions.decide(conn, rid, approve=approve, note=note,
-                                                                  actor=user, now=now))
+        rid, switched = self.revision["id"], self.app.switched_from
+        # Through the inbox's decide: the same rules, and flagged when the acting user was switched.
+        self._run(lambda conn, user, now: approvals.decide(conn, "target", rid, approve=approve, reason=note,
+                                                           actor=user, now=now, switched_from=switched))

@@ -10,12 +10,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pmtui import actions
 from pmtui.screens.revision_dialogs import RevisionDecisionDialog, RevisionRequestDialog
 from pmtui.services import target_revisions
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 
 #: Rows read per view (newest first); the CLI pages further with --limit.
 LIMIT = 200
@@ -64,7 +65,7 @@ class RevisionsScreen(Screen):
         yield Static("Loading…", id="revisions-summary")
         yield DataTable(id="revisions-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="revisions-detail", markup=False)
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Set up the columns and read the list."""
@@ -92,11 +93,14 @@ class RevisionsScreen(Screen):
         """Fill the table; the summary counts revisions per unit."""
         self.rows = message.rows
         table = self.query_one(DataTable)
+        row = table.cursor_row
         table.clear()
         for r in message.rows:
             table.add_row(str(r["id"]), r["unit"], r["kpi"], r["period"], _number(r["original_target"]),
                           _number(r["revised_target"]), Text(r["status"], style=STATUS_STYLE.get(r["status"], "")),
                           r["requested_by"], key=str(r["id"]))
+        if message.rows:  # the same row after a decision
+            table.move_cursor(row=min(max(row, 0), len(message.rows) - 1))
         counts = "  ".join(f"{c['unit']} {c['approved']}✓{c['rejected']}✗{c['pending']}…" for c in message.counts[:4])
         shown = self.status or "all"
         self.query_one("#revisions-summary", Static).update(Text.assemble(

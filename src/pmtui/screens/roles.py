@@ -1,7 +1,7 @@
 """Roles and permissions: holders over time, unheld elements, the permissions matrix, escalation paths.
 
 Four tabs (``o``, ``u``, ``p``, ``x``). On the permissions tab space grants or revokes the
-permission under the cursor through :mod:`pmtui.services.permissions`: only administrators
+permission under the cursor (after a confirmation) through :mod:`pmtui.services.permissions`: only administrators
 may, and a refusal is shown here as the service words it (and is in the audit trail).
 The escalation tab resolves both paths for the unit the screen was opened with (from the
 scorecard or a KPI), or for the first team when opened at the top of the group.
@@ -17,11 +17,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from pmtui import actions
+from pmtui.screens.confirm import ask
 from pmtui.services import escalation, permissions, roles
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 from pmtui.widgets.pager import PagedScreen, Pager
 
 #: Role assignments per page of the holders tab.
@@ -90,7 +92,7 @@ class RolesScreen(PagedScreen, Screen):
                                   style="dim"), id="roles-perm-message", markup=False)
             with TabPane("Escalation", id="escalation"):
                 yield DataTable(id="roles-escalation", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Columns, then the first read."""
@@ -231,7 +233,10 @@ class RolesScreen(PagedScreen, Screen):
             return
         role, permission = target
         granted = next(r for r in self.matrix["roles"] if r["role"] == role)["granted"][permission]
-        self._toggle(role, permission, "revoke" if granted else "grant")
+        verb = "revoke" if granted else "grant"
+        what = f"Revoke {permission} from {role}?" if granted else f"Grant {permission} to {role}?"
+        ask(self.app, what, f"Every holder of {role} {'loses' if granted else 'gains'} the {permission} permission"
+            " at once (audited).", lambda: self._toggle(role, permission, verb), yes=verb.capitalize())
 
     @work(thread=True, exclusive=True, group="roles-toggle", exit_on_error=False)
     def _toggle(self, role: str, permission: str, verb: str) -> None:

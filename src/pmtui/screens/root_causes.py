@@ -1,8 +1,8 @@
 """Root-cause analyses: a page of records and the highlighted one's whys or fishbone.
 
 Opened from the KPI screen or the scorecard it starts filtered to that KPI and unit.
-``a`` starts an analysis, ``e`` works on (and closes) the highlighted one, ``n``
-raises an action that follows from it, ``h`` opens revise-or-hold for its KPI, unit
+``A`` starts an analysis, ``e`` works on (and closes) the highlighted one, ``n``
+raises an action that follows from it, ``H`` opens revise-or-hold for its KPI, unit
 and period (or the screen's, when no record is highlighted), ``u`` / ``o`` / ``c``
 filter, ``[`` ``]`` page.
 """
@@ -69,7 +69,7 @@ class RootCausesScreen(PagedListScreen):
 
     def detail(self, record: dict | None) -> str:
         """The highlighted analysis."""
-        return describe(record) if record else "No analyses match: c clears the filters, a starts one."
+        return describe(record) if record else "No analyses match: c clears the filters, A starts one."
 
     def action_toggle_open(self) -> None:
         """Only open analyses, or all."""

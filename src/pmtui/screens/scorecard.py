@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pmtui import actions
 from pmtui.screens.entry import EntryTarget
@@ -22,6 +22,7 @@ from pmtui.services.errors import PmError
 from pmtui.services.scorecard import Scorecard
 from pmtui.services.tui_reads import CascadedObjective, UnitItem
 from pmtui.widgets import status
+from pmtui.widgets.footer import PmFooter
 from pmtui.widgets.scorecard_table import ScorecardTable, row_kind
 
 
@@ -61,7 +62,7 @@ class ScorecardScreen(Screen):
         yield Header()
         yield Static("Loading…", id="summary")
         yield ScorecardTable(id="scorecard-table")
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Read the first scorecard."""
@@ -191,9 +192,13 @@ class ScorecardScreen(Screen):
 
     def _unit_chosen(self, code: str | None) -> None:
         if code and code != self.unit:
-            self.unit = code
-            self.expanded = set()
-            self.reload()
+            self.show_unit(code)
+
+    def show_unit(self, code: str) -> None:
+        """Show the scorecard of unit ``code`` (the palette jumps here too)."""
+        self.unit = code
+        self.expanded = set()
+        self.reload()
 
     def action_enter_value(self) -> None:
         """Enter a value for the KPI under the cursor at this unit."""

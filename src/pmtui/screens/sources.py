@@ -10,11 +10,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pmtui import actions
 from pmtui.services import sources
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 
 #: Sources read; a registry is small, this only bounds a runaway file.
 LIMIT = 200
@@ -55,7 +56,7 @@ class SourcesScreen(Screen):
         yield Static("Loading…", id="sources-title")
         yield DataTable(id="sources-table", cursor_type="row", zebra_stripes=True)
         yield DataTable(id="sources-kpis", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Set up the columns and read the registry."""

@@ -12,13 +12,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
 
 from pmtui import actions
 from pmtui.core.spc_status import ASSURANCE_ICONS, VARIATION_ICONS
 from pmtui.services import spc_reads
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 
 #: Flagged points listed beside the chart (the latest ones).
 RULES_SHOWN = 12
@@ -73,7 +74,7 @@ class SpcChartScreen(Screen):
         with Horizontal(id="spc-chart-body"):
             yield PlotextPlot(id="spc-chart-plot")
             yield Static("", id="spc-chart-side")
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Read the chart."""

@@ -12,12 +12,13 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from pmtui import actions
 from pmtui.core.spc_status import ASSURANCE_ICONS, VARIATION_ICONS
 from pmtui.services import spc_reads
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 
 #: Width of one icon cell: two icons and a KPI code of up to 16 characters.
 CELL_WIDTH = 24
@@ -73,7 +74,7 @@ class SpcPortfolioScreen(Screen):
         with VerticalScroll(id="spc-portfolio-body"):
             yield Static("", id="spc-portfolio-grid")
         yield Static(legend(), id="spc-portfolio-legend")
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Take the unit of the screen this one was opened from, then read."""

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from pmtui import actions
 from pmtui.core import scoring
@@ -26,6 +26,7 @@ from pmtui.screens.unit_picker import UnitPicker
 from pmtui.services import strategy, tui_reads
 from pmtui.services.errors import PmError
 from pmtui.services.tui_reads import UnitItem
+from pmtui.widgets.footer import PmFooter
 from pmtui.widgets.status import RAG_STYLE
 
 #: Narrowest box worth drawing; lanes with more boxes than fit wrap onto more rows.
@@ -111,7 +112,7 @@ class StrategyMapScreen(Screen):
         yield Static("Loading…", id="map-title")
         with VerticalScroll(id="map-scroll"):
             yield Static("", id="map-body")
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Read the map."""

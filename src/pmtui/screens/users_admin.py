@@ -1,7 +1,7 @@
 """Users and roles administration: who can log in, with the roles they hold today.
 
-Administrators (``administer`` group-wide) add a user (``a``), edit one (``e``), grant a
-role (``g``), end one (``x``) and deactivate a user (``d``); everyone else sees the same
+Administrators (``administer`` group-wide) add a user (``A``), edit one (``e``), grant a
+role (``G``), end one (``x``) and deactivate a user (``d``); everyone else sees the same
 list read-only, with a line saying why. Users are read a page at a time (``[``/``]``).
 Role history and the permissions matrix are on the roles screen (``3``).
 """
@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pmtui import actions
 from pmtui.screens.register_form import refusal
@@ -30,6 +30,7 @@ from pmtui.screens.users_dialogs import (
 from pmtui.services import user_admin
 from pmtui.services.errors import PmError
 from pmtui.services.user_admin import UserRow
+from pmtui.widgets.footer import PmFooter
 from pmtui.widgets.pager import PagedScreen, Pager
 
 #: Users per page.
@@ -71,7 +72,7 @@ class UsersScreen(PagedScreen, Screen):
         yield Static("Reading the users…", id="users-title")
         yield DataTable(id="users-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="users-detail")
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Columns, then the first page."""

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Center, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from pmtui import actions
 from pmtui.screens.framework_dialogs import KpiDialog, ObjectiveDialog, UnitDialog
@@ -26,6 +26,7 @@ from pmtui.screens.register_form import refusal
 from pmtui.screens.scorecard import ScorecardScreen
 from pmtui.services import framework_browse as fb
 from pmtui.services.errors import PmError
+from pmtui.widgets.footer import PmFooter
 
 
 def _step(key: str, what: str, done: str, ok: bool) -> Text:
@@ -62,7 +63,7 @@ class WelcomeScreen(Screen):
         yield Header()
         with VerticalScroll(id="welcome-scroll"), Center():
             yield Static("Reading the file…", id="welcome-text")
-        yield Footer()
+        yield PmFooter()
 
     def on_mount(self) -> None:
         """Read what the file holds."""
@@ -114,7 +115,7 @@ class WelcomeScreen(Screen):
             ("2  Build it here", "bold"), ", one element at a time:\n\n")
         below = self.top or "the top unit"
         text.append_text(_step("u", f"add a unit below {below}", f"units: {c.units}", c.units > 1))
-        text.append_text(_step("k", "define a KPI", f"KPIs: {c.kpis}", c.kpis > 0))
+        text.append_text(_step("K", "define a KPI", f"KPIs: {c.kpis}", c.kpis > 0))
         text.append_text(_step("o", "add an objective measured by it", f"objectives: {c.objectives}",
                                c.objectives > 0 and c.links > 0))
         text.append_text(_step("e", "open the framework editor", "units, objectives, KPIs, targets", False))

@@ -5,6 +5,14 @@ units where they hold ``approve``, and target revisions of units where they hold
 ``approve`` or ``edit_targets``, never their own work (the four-eyes rule); then their
 own drafts and submissions that wait on someone else. It is read one page at a time
 straight from SQL, oldest first.
+
+Who acts: a session acts as the user it was started with (``--user``, ``PMTUI_USER``, or
+the login name when a user of that name exists: :func:`session_user`). Switching to
+someone else (:func:`switch_user`) is for administrators and demos: it needs
+group-wide ``administer`` held by the user who started the session, unless the file's
+setting ``user_switch`` is ``anyone`` (the demo company sets it). Every switch and every
+refused switch is audited, and every decision taken after a switch carries the switch
+in an audit entry of its own (:data:`AFTER_SWITCH`), in the decision's transaction.
 """
 
 from __future__ import annotations
@@ -13,12 +21,22 @@ import sqlite3
 from datetime import date, datetime
 
 from pmtui.services import users
-from pmtui.services.errors import PmError
+from pmtui.services.errors import PermissionDenied, PmError
 from pmtui.store import audit
 from pmtui.store.db import atomic
 
 #: Audit entity of session events (not a table: ``audit verify`` replays no row for it).
 SESSION = "session"
+#: Setting that opens switching to every user (``anyone``); otherwise only administrators switch.
+SWITCH_SETTING = "user_switch"
+#: Values of :data:`SWITCH_SETTING`.
+SWITCH_CHOICES = ("administrators", "anyone")
+#: Audit action of the entry that flags a decision taken after a switch of the acting user:
+#: ``SELECT * FROM audit_log WHERE action = 'session.decided_after_switch'`` lists them, with
+#: ``new`` holding ``switched_from``, ``acting_as``, ``kind``, ``id`` and ``decision``.
+AFTER_SWITCH = "session.decided_after_switch"
+#: How a session without a user is named in the audit trail.
+NO_USER = "(no user)"
 
 #: Units where the user holds a permission today (and every unit below them).
 _SCOPES = """
@@ -121,34 +139,90 @@ def whoami(conn: sqlite3.Connection, user: str, today: date) -> dict:
             "for_you": for_you, "yours": yours}
 
 
-def switch_user(conn, to: str, *, actor: str | None, now: datetime) -> dict:
-    """Record that the session now acts as ``to`` (audited as the previous user); returns :func:`whoami`.
+def session_user(conn: sqlite3.Connection, given: str | None, login: str | None) -> str | None:
+    """Who a session acts as: ``given`` (``--user``/``PMTUI_USER``), else ``login`` when an active
+    user has that name, else nobody (a browse-only session)."""
+    if given:
+        return given
+    if login and conn.execute("SELECT 1 FROM users WHERE name = ? AND active = 1", [login]).fetchone():
+        return login
+    return None
+
+
+def switch_policy(conn: sqlite3.Connection) -> str:
+    """``anyone`` when the file lets every user switch (demos), else ``administrators``."""
+    from pmtui.services import framework  # noqa: PLC0415
+
+    return "anyone" if framework.get_setting(conn, SWITCH_SETTING) == "anyone" else "administrators"
+
+
+def switch_user(conn, to: str, *, actor: str | None, now: datetime, session_user: str | None = None) -> dict:
+    """Record that the session now acts as ``to``; returns :func:`whoami` of ``to``.
+
+    Args:
+        actor: The user acting now (None: a browse-only session).
+        session_user: The user the session was started with (defaults to ``actor``): they
+            need group-wide ``administer``, unless :func:`switch_policy` is ``anyone``. The
+            switch is audited as ``session.switch_user`` with them as the actor.
 
     Raises:
         NotFound: ``to`` is not an active user.
+        PermissionDenied: the session's user may not switch (the refusal is audited).
         PmError: the session already acts as ``to``.
     """
+    starter = actor if session_user is None else session_user
     users.user_id_of(conn, to)
     if to == actor:
         raise PmError(f"you are already acting as {to}")
-    previous = actor or "(no user)"
+    who = starter or NO_USER
+    if switch_policy(conn) != "anyone":
+        attempted = {"switch_user": to, "acting": actor}
+        if starter is None:
+            reason = "a session without a user cannot switch: start pmtui with --user NAME"
+            audit.record_refusal(conn, actor=NO_USER, now=now, action="administer", entity=SESSION, key=to,
+                                 attempted=attempted, reason=reason)
+            raise PermissionDenied(f"refused: {reason} (the attempt is recorded in the audit trail)")
+        users.require(conn, starter, "administer", None, now=now, entity=SESSION, key=to, attempted=attempted)
+    acting = f" (acting as {actor})" if actor and actor != starter else ""
     with atomic(conn):
-        audit.append(conn, actor=previous, now=now, action="session.switch_user", entity=SESSION, key=to,
-                     old={"user": actor}, new={"user": to}, reason=f"{previous} switched the acting user to {to}")
+        audit.append(conn, actor=who, now=now, action="session.switch_user", entity=SESSION, key=to,
+                     old={"user": actor}, new={"user": to},
+                     reason=f"{who}{acting} switched the acting user to {to}")
     return whoami(conn, to, now.date())
 
 
 def decide(conn, kind: str, item_id: int, *, approve: bool, reason: str | None = None, actor: str,
-           now: datetime) -> dict:
+           now: datetime, switched_from: str | None = None) -> dict:
     """Approve or reject one inbox item through its own service (rules, four eyes and audit are theirs).
 
     Args:
         kind: ``value`` (``item_id`` is the measurement id), ``correction`` or ``target``
             (a target revision id), as :func:`inbox` lists them.
+        switched_from: The user who started the session, when it now acts as someone else:
+            the decision then gets an :data:`AFTER_SWITCH` audit entry in its transaction.
 
     Returns:
         ``{"kind", "id", "kpi", "unit", "period", "status"}`` of the decided item.
     """
+    if not switched_from or switched_from == actor:
+        return _decide(conn, kind, item_id, approve=approve, reason=reason, actor=actor, now=now)
+    refused: PmError | None = None
+    with atomic(conn):
+        try:
+            done = _decide(conn, kind, item_id, approve=approve, reason=reason, actor=actor, now=now)
+        except PmError as exc:  # a refusal: keep what the service audited, write nothing else
+            refused = exc
+        else:
+            audit.append(conn, actor=actor, now=now, action=AFTER_SWITCH, entity=SESSION, key=f"{kind}:{item_id}",
+                         new={"switched_from": switched_from, "acting_as": actor, "kind": kind, "id": item_id,
+                              "decision": done["status"]},
+                         reason=f"{done['status']} by {actor} in a session started by {switched_from}")
+    if refused is not None:
+        raise refused
+    return done
+
+
+def _decide(conn, kind: str, item_id: int, *, approve: bool, reason: str | None, actor: str, now: datetime) -> dict:
     from pmtui.services import corrections, measurements, target_revisions  # noqa: PLC0415
 
     if kind == "value":

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from pmtui.core import periods, series
-from pmtui.services import anchor, framework as fw, framework_code, measurements as ms, users
+from pmtui.services import anchor, approvals, framework as fw, framework_code, measurements as ms, users
 from pmtui.services.errors import PmError
 from pmtui.store.db import atomic, connect
 
@@ -140,6 +140,8 @@ def _populate(conn, spec: dict, now: datetime) -> dict:
     with atomic(conn):
         framework_code.apply_document(conn, framework_document(spec), source="demo framework", **a)
         fw.set_setting(conn, "commentary_required_from", "2026-11-10", **a)  # adopted after the October close (M7.5)
+        # A demo is shown by switching between its people (j in the TUI): anyone may switch here.
+        fw.set_setting(conn, approvals.SWITCH_SETTING, "anyone", **a)
     pairs = sorted({(link["code"], o["unit"]) for o in objectives for link in o.get("kpis", [])})
     kpis = {k["code"]: k for k in spec["kpis"]}
     values = {pair: _series(kpis[pair[0]], pair[1], months, spec) for pair in pairs}

@@ -41,6 +41,12 @@ def _share(text: str) -> str:
     return repr(value)
 
 
+def _choice(text: str, name: str, choices: tuple[str, ...]) -> str:
+    if text not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, not {text!r}")
+    return text
+
+
 #: Settings with a rule: name -> (validator returning the stored text, one-line description).
 KNOWN: dict[str, tuple[Callable[[str], str], str]] = {
     "scorecard_cap": (_cap, f"most KPIs one scorecard view should hold (default {DEFAULT_SCORECARD_CAP})"),
@@ -49,6 +55,8 @@ KNOWN: dict[str, tuple[Callable[[str], str], str]] = {
                                         " a period (default 0.5)")),
     "company_name": (lambda t: t, "the company's name, shown in titles"),
     "currency": (lambda t: t, "the reporting currency"),
+    "user_switch": (lambda t: _choice(t, "user_switch", ("administrators", "anyone")),
+                    "who may switch the TUI's acting user: administrators (default) or anyone (demo files)"),
 }
 
 
