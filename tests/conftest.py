@@ -1,4 +1,8 @@
-"""Shared fixtures: a frozen clock, a mini company in memory, and the demo company on disk."""
+"""Shared fixtures: a frozen clock, a mini company in memory, and the demo company on disk.
+
+Also the ``snapshot`` marker, put on every test that takes ``snap_compare`` (``make test-fast``
+deselects them with ``-m "not snapshot"``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,35 @@ import shutil
 import pytest
 
 from pmtui.store.db import connect
+from tests.build_cache import cache_root, cached_build, demo_digest
 from tests.builders import NOW, build_mini
+
+
+#: Seconds per step of Textual's idle wait (its default is 1/50; see :func:`pytest_configure`).
+IDLE_STEP = 0.005
+
+
+def pytest_configure(config):
+    """Let the Textual pilot wait for idleness in 5 ms steps instead of 20 ms.
+
+    After every key it sends, the pilot sleeps in steps until a step passes with almost no
+    CPU used (at least two steps a key): typing a sentence into a form cost seconds of
+    sleep. The checks that make a test deterministic are untouched: the pilot still waits
+    for every message queue to drain, and ``settle`` for every worker.
+    """
+    from textual import _wait
+
+    if hasattr(_wait, "SLEEP_GRANULARITY") and hasattr(_wait, "SLEEP_IDLE"):
+        _wait.SLEEP_IDLE = IDLE_STEP * _wait.SLEEP_IDLE / _wait.SLEEP_GRANULARITY
+        _wait.SLEEP_GRANULARITY = IDLE_STEP
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Mark the screen snapshot tests ``snapshot`` (before ``-m`` selects)."""
+    for item in items:
+        if "snap_compare" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.snapshot)
 
 
 @pytest.fixture
@@ -57,17 +89,27 @@ def run(mini_db, monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def _demo_master(tmp_path_factory):
+def _demo_cached(pytestconfig):
+    """The folder holding the demo company, built once for its inputs (:func:`demo_digest`) and kept on disk."""
     from pmtui.services import demo
 
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    demo.build_demo(path, now=NOW)
-    return path
+    def build(folder):
+        demo.build_demo(folder / "demo.db", now=NOW)
+    return cached_build(cache_root(pytestconfig), "demo", demo_digest(), build)
+
+
+@pytest.fixture(scope="session")
+def _demo_master(_demo_cached, tmp_path_factory):
+    """This session's copy of the cached demo company (anchor included); never opened by tests."""
+    folder = tmp_path_factory.mktemp("demo")
+    for name in ("demo.db", "demo.db.anchor.json"):
+        shutil.copy(_demo_cached / name, folder / name)
+    return folder / "demo.db"
 
 
 @pytest.fixture
 def demo_db(_demo_master, tmp_path):
-    """Path of a per-test copy of the demo company (built once per session), anchor included."""
+    """Path of a per-test copy of the demo company (built once, see ``_demo_master``), anchor included."""
     path = tmp_path / "demo.db"
     shutil.copy(_demo_master, path)
     anchor = _demo_master.with_name(_demo_master.name + ".anchor.json")

@@ -1,4 +1,4 @@
-"""Fixtures: the demo company published once per session, and Datasette over the site."""
+"""Fixtures: the demo company published once (cached on disk), and Datasette over the site."""
 
 from __future__ import annotations
 
@@ -13,24 +13,34 @@ from pmtui.publish import SETTINGS, passwords, site
 from pmtui.publish.server import plugins_dir
 from pmtui.services import publishing
 from pmtui.store.db import connect
+from tests.build_cache import cache_root, cached_build
 from tests.builders import NOW
 
 PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="session")
-def published_demo(_demo_master, tmp_path_factory):
-    """``(live, folder)``: a copy of the demo file and its published audiences (read-only use)."""
+def published_demo(_demo_cached, _demo_master, pytestconfig, tmp_path_factory):
+    """``(live, folder)``: a copy of the demo file and its published audiences (read-only use).
+
+    Published once for each cached demo (kept on disk beside it), then copied for this session.
+    """
+    def build(root):
+        live = root / "demo.db"
+        shutil.copy(_demo_master, live)
+        conn = connect(live)
+        folder = publishing.published_folder(live)
+        publishing.publish_all(conn, folder, now=NOW)
+        conn.close()
+        passwords.set_password(folder / "passwords.json", "ann", PASSWORD, "internal")
+        passwords.set_password(folder / "passwords.json", "lee", PASSWORD, "live")
+
+    # Keyed by the cached demo's own key (its folder's name) and this file.
+    cached = cached_build(cache_root(pytestconfig), "published-demo", _demo_cached.name, build)
     root = tmp_path_factory.mktemp("published")
+    shutil.copytree(cached, root, dirs_exist_ok=True)
     live = root / "demo.db"
-    shutil.copy(_demo_master, live)
-    conn = connect(live)
-    folder = publishing.published_folder(live)
-    publishing.publish_all(conn, folder, now=NOW)
-    conn.close()
-    passwords.set_password(folder / "passwords.json", "ann", PASSWORD, "internal")
-    passwords.set_password(folder / "passwords.json", "lee", PASSWORD, "live")
-    return live, folder
+    return live, publishing.published_folder(live)
 
 
 #: Text columns of the execution tables that name a row, and the links that hide it with its parent.

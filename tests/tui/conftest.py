@@ -1,4 +1,4 @@
-"""Fixtures for TUI tests: the demo company (built once per session) in a per-test file."""
+"""Fixtures for TUI tests: the demo company (built once, cached on disk) in a per-test file."""
 
 from __future__ import annotations
 
