@@ -9,6 +9,7 @@ import pytest
 
 from pmtui.services import framework as fw
 from pmtui.services import framework_edit as fe
+from pmtui.services import people
 from pmtui.services import measurements as ms
 from pmtui.services import users
 from pmtui.services.errors import NotFound, PermissionDenied, PmError
@@ -300,15 +301,15 @@ def test_cause_and_effect_links(mini):
 # --- roles and users -------------------------------------------------------------------------------------------
 
 def test_add_role_and_user_with_roles_in_one_transaction(mini):
-    assert fe.add_role(mini, "AUDITOR", name="Auditor", permissions=["approve", "view"], **A) == {
+    assert people.add_role(mini, "AUDITOR", name="Auditor", permissions=["approve", "view"], **A) == {
         "code": "AUDITOR", "name": "Auditor", "permissions": ["view", "approve"]}
     before = head(mini)
-    row = fe.add_user(mini, "carl", display_name="Carl C", email="carl@example.com",
+    row = people.add_user(mini, "carl", display_name="Carl C", email="carl@example.com",
                       roles=[("AUDITOR", "BU_A"), ("ANALYST", None)], **A)
     assert row == {"name": "carl", "display_name": "Carl C", "email": "carl@example.com", "active": True,
                    "roles": ["ANALYST", "AUDITOR@BU_A"]}
     assert head(mini) == before + 3  # the user and two assignments
-    assert fe.add_user(mini, "dora", **A)["display_name"] == "dora"
+    assert people.add_user(mini, "dora", **A)["display_name"] == "dora"
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
@@ -321,30 +322,30 @@ def test_add_role_and_user_with_roles_in_one_transaction(mini):
 def test_add_user_refusals_write_nothing(mini, kwargs, error, message):
     before = head(mini)
     with pytest.raises(error, match=message):
-        fe.add_user(mini, **kwargs, **A)
+        people.add_user(mini, **kwargs, **A)
     assert head(mini) == before
 
 
 def test_roles_and_users_need_administer(mini):
     before = head(mini)
     with pytest.raises(PermissionDenied, match="bob lacks permission 'administer'"):
-        fe.add_role(mini, "X", name="X", permissions=["view"], actor="bob", now=NOW)
+        people.add_role(mini, "X", name="X", permissions=["view"], actor="bob", now=NOW)
     refused(mini, before, "administer", "bob")
     with pytest.raises(PermissionDenied):
-        fe.edit_user(mini, "ann", email="a@b.c", actor="bob", now=NOW)
+        people.edit_user(mini, "ann", email="a@b.c", actor="bob", now=NOW)
 
 
 def test_edit_user(mini):
-    row = fe.edit_user(mini, "ann", display_name="Ann Andersen", email="ann@example.com", **A)
+    row = people.edit_user(mini, "ann", display_name="Ann Andersen", email="ann@example.com", **A)
     assert (row["display_name"], row["email"]) == ("Ann Andersen", "ann@example.com")
-    assert fe.edit_user(mini, "ann", email="", **A)["email"] is None
+    assert people.edit_user(mini, "ann", email="", **A)["email"] is None
     with pytest.raises(NotFound, match="unknown user 'zed'"):
-        fe.edit_user(mini, "zed", email="", **A)
+        people.edit_user(mini, "zed", email="", **A)
 
 
 def test_deactivate_user_ends_roles_and_stops_them_acting(mini):
     before = head(mini)
-    row = fe.deactivate_user(mini, "bob", reason="left the company", **A)
+    row = people.deactivate_user(mini, "bob", reason="left the company", **A)
     assert row == {"name": "bob", "display_name": "Bob Head", "email": None, "active": False, "roles": []}
     actions = [r[0] for r in mini.execute("SELECT action FROM audit_log WHERE seq > ? ORDER BY seq", [before])]
     assert actions == ["users.deactivate", "role_assignments.end"]
@@ -354,18 +355,18 @@ def test_deactivate_user_ends_roles_and_stops_them_acting(mini):
     with pytest.raises(NotFound, match="user 'bob' is deactivated: a deactivated user can no longer act"):
         ms.decide(mini, "REV", "BU_A", "2026-09", approve=True, actor="bob", now=NOW)
     with pytest.raises(PmError, match="user bob is already deactivated"):
-        fe.deactivate_user(mini, "bob", **A)
+        people.deactivate_user(mini, "bob", **A)
 
 
 def test_deactivate_refuses_yourself_and_the_last_administrator(mini):
     before = head(mini)
     with pytest.raises(PmError, match="you cannot deactivate yourself"):
-        fe.deactivate_user(mini, "admin", **A)
+        people.deactivate_user(mini, "admin", **A)
     with pytest.raises(PmError, match="admin is the last active user who administers the whole file"):
-        fe.deactivate_user(mini, "admin", actor=users.SYSTEM, now=NOW)
+        people.deactivate_user(mini, "admin", actor=users.SYSTEM, now=NOW)
     assert head(mini) == before
-    fe.add_user(mini, "root", roles=[("ADMIN", None)], **A)
-    assert fe.deactivate_user(mini, "admin", actor="root", now=NOW)["active"] is False
+    people.add_user(mini, "root", roles=[("ADMIN", None)], **A)
+    assert people.deactivate_user(mini, "admin", actor="root", now=NOW)["active"] is False
 
 
 def test_a_new_direction_must_fit_the_kpis_targets(mini):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pmtui.core import framework_checks
 from pmtui.core import framework_plan as fplan
 from pmtui.core import framework_spec as spec
 
@@ -94,7 +95,7 @@ EXPECTED = [
 
 def _problems(raw: dict, current: spec.Framework | None = None, approved=None) -> list[str]:
     desired, problems = spec.normalise(raw)
-    problems.items += spec.validate(desired, current or spec.empty(), approved=approved).items
+    problems.items += framework_checks.validate(desired, current or spec.empty(), approved=approved).items
     return problems.items
 
 

@@ -7,7 +7,7 @@ kept in the audit trail) through the shared form base of the framework forms.
 from __future__ import annotations
 
 from pmtui.screens.framework_dialogs import Field, FrameworkForm
-from pmtui.services import framework_edit as fe
+from pmtui.services import people
 from pmtui.services import roles, user_admin, users
 
 _DATE = "YYYY-MM-DD (empty: today)"
@@ -33,7 +33,7 @@ class AddUserDialog(FrameworkForm):
     def store(self, conn, values, actor, now) -> dict:
         """Create the user (and the role) in one transaction."""
         held = [user_admin.role_at(values["role"])] if values["role"] else []
-        user = fe.add_user(conn, values["name"], display_name=values["display_name"] or None,
+        user = people.add_user(conn, values["name"], display_name=values["display_name"] or None,
                            email=values["email"] or None, roles=held,
                            valid_from=user_admin.day(values["valid_from"], "From", now.date()), actor=actor, now=now)
         return {"code": user["name"], "message": f"User {user['name']} added ({' '.join(user['roles']) or 'no role'})."}
@@ -51,7 +51,7 @@ class EditUserDialog(FrameworkForm):
 
     def store(self, conn, values, actor, now) -> dict:
         """Save the user."""
-        fe.edit_user(conn, self.user, display_name=values["display_name"], email=values["email"], actor=actor, now=now)
+        people.edit_user(conn, self.user, display_name=values["display_name"], email=values["email"], actor=actor, now=now)
         return {"code": self.user, "message": f"User {self.user} saved."}
 
 
@@ -120,5 +120,5 @@ class DeactivateUserDialog(FrameworkForm):
 
     def store(self, conn, values, actor, now) -> dict:
         """Deactivate the user."""
-        fe.deactivate_user(conn, self.user, actor=actor, now=now, reason=values["reason"] or None)
+        people.deactivate_user(conn, self.user, actor=actor, now=now, reason=values["reason"] or None)
         return {"code": self.user, "message": f"User {self.user} deactivated."}

@@ -18,6 +18,7 @@ from typing import Any
 
 import tomli_w
 
+from pmtui.core import framework_checks
 from pmtui.core import framework_plan as fplan
 from pmtui.core import framework_spec as spec
 from pmtui.services import framework_state, framework_writes, users
@@ -103,7 +104,7 @@ def plan(conn: sqlite3.Connection, raw: dict, *, today: date, source: str = "fra
     """
     desired, problems = spec.normalise(raw)
     state = framework_state.read(conn, today)
-    problems.items += spec.validate(desired, state.framework, approved=state.approved).items
+    problems.items += framework_checks.validate(desired, state.framework, approved=state.approved).items
     fplan.keep_role_dates(desired, state.framework)
     result = fplan.diff(desired, state.framework)
     for key in result["targets"].changed:

@@ -1,7 +1,7 @@
 """Reads behind the users and roles administration screen, and the date its forms type.
 
 The writes are the checked services, each needing ``administer`` (a refusal is audited):
-:func:`pmtui.services.framework_edit.add_user`, ``edit_user`` and ``deactivate_user``,
+:func:`pmtui.services.people.add_user`, ``edit_user`` and ``deactivate_user``,
 :func:`pmtui.services.roles.assign` (grant a role from a date) and
 :func:`pmtui.services.users.end_assignment` (end it on a date).
 """
