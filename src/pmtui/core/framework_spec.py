@@ -1,4 +1,4 @@
-"""The framework as code: the public TOML contract, its defaults, and its validation.
+"""The framework as code: the public TOML contract, its defaults, and normalising a file (types, keys, codes).
 
 A framework file has the tables ``company``, ``perspectives``, ``roles``, ``units``,
 ``users``, ``kpis``, ``objectives`` and ``targets`` (see :data:`FIELDS`). Their table
@@ -291,7 +291,7 @@ def normalise(raw: dict) -> tuple[Framework, Problems]:
     """Turn a parsed framework file into a :data:`Framework`, checking keys and types.
 
     Targets (ranges in the file) are kept as ranges here under ``targets`` keyed by their
-    position; :func:`validate` expands them once the KPIs' frequencies are known.
+    position; :func:`pmtui.core.framework_checks.validate` expands them once the KPIs' frequencies are known.
     """
     problems = Problems()
     out = empty()
